@@ -1,0 +1,1 @@
+//! Streaming log analysis (pure: no I/O).

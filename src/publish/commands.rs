@@ -1,0 +1,1 @@
+//! Workflow-command safety.

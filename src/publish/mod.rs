@@ -1,0 +1,3 @@
+//! Publishing: step summary, outputs, comment.
+
+pub mod commands;

@@ -1,0 +1,3 @@
+//! Rendering the digest to markdown.
+
+pub mod markdown;
