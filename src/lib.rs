@@ -1,8 +1,16 @@
 //! failure-digest: turns a failed GitHub Actions run into a digest a pull-request author can act on.
 //!
-//! Data flows one way: `config` → `github` (fetch) → `logs` (analyse) → `digest` → `render` → `publish`.
-//! Pure modules (`logs`, `digest`, `render`) never do I/O; `github` and `publish` hold all of it.
+//! Data flows one way: `config` → `github` (fetch) → `logs` (analyse) → `digest` → `render` →
+//! `publish`. Pure modules (`logs`, `digest`, `render`) never do I/O; `github` and `publish` hold
+//! all of it. [`app::run`] is the one entry point, used by the binary and the end-to-end tests.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod digest;
+pub mod event;
+pub mod github;
 pub mod logs;
 pub mod publish;
 pub mod render;
+pub mod replay;

@@ -1,1 +1,67 @@
-fn main(){}
+//! The binary: parse flags, load the configuration, run, and map the result to an exit status
+//! and `::error::` / `::warning::` lines.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use failure_digest::app;
+use failure_digest::cli::Cli;
+use failure_digest::config::Config;
+use failure_digest::github::RetryPolicy;
+use failure_digest::publish::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_max_level(tracing::Level::WARN)
+        .init();
+    let in_actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match Config::load(&cli, &env) {
+        Ok(config) => config,
+        Err(error) => return fail(in_actions, &error),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(in_actions, &error.into()),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match runtime.block_on(app::run(&config, RetryPolicy::default(), &mut stdout)) {
+        Ok(outcome) => {
+            for problem in &outcome.degraded {
+                report(in_actions, "warning", problem);
+            }
+            if config.fail_on_error && !outcome.degraded.is_empty() {
+                report(
+                    in_actions,
+                    "error",
+                    "a reporting step failed and `fail-on-error` is true",
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(in_actions, &error),
+    }
+}
+
+fn fail(in_actions: bool, error: &anyhow::Error) -> ExitCode {
+    report(in_actions, "error", &format!("{error:#}"));
+    ExitCode::FAILURE
+}
+
+/// An annotation inside Actions, a plain line on a terminal; on stderr either way (the runner
+/// reads workflow commands from both streams).
+fn report(in_actions: bool, level: &str, message: &str) {
+    if in_actions {
+        eprintln!("::{level}::{}", commands::escape_data(message));
+    } else {
+        eprintln!("{level}: {message}");
+    }
+}

@@ -1,3 +1,127 @@
-//! Rendering the digest to markdown.
+//! Renders the digest to markdown with Handlebars, within GitHub's size limits (pure: no I/O).
+//!
+//! Escaping is markdown-aware by default: `{{name}}` in any template (ours or a user's) is safe
+//! for untrusted text. Log excerpts are fenced by the `code` helper; links by the `link` helper.
 
+pub mod budget;
+mod helpers;
 pub mod markdown;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use handlebars::Handlebars;
+
+use crate::digest::Digest;
+
+/// GitHub rejects a step summary over 1 MiB whole.
+pub const SUMMARY_LIMIT_BYTES: usize = 1_048_576;
+/// GitHub answers 422 to a comment body over 65,536 characters.
+pub const COMMENT_LIMIT_CHARS: usize = 65_536;
+
+/// The comment shows only the key lines; the summary has the rest.
+const COMMENT_EXCERPT_LINES: usize = 12;
+
+const SUMMARY: &str = "summary";
+const COMMENT: &str = "comment";
+const DEFAULT_SUMMARY: &str = include_str!("../../templates/summary.md.hbs");
+const DEFAULT_COMMENT: &str = include_str!("../../templates/comment.md.hbs");
+
+pub struct Renderer {
+    hb: Handlebars<'static>,
+}
+
+impl Renderer {
+    /// Registers the templates, built-in or custom; a syntax error names the file, line and
+    /// column, before any API call is made.
+    pub fn new(
+        summary: Option<&(PathBuf, String)>,
+        comment: Option<&(PathBuf, String)>,
+    ) -> anyhow::Result<Renderer> {
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(markdown::escape_markdown);
+        markdown::register_helpers(&mut hb);
+        helpers::register(&mut hb);
+        register(
+            &mut hb,
+            SUMMARY,
+            summary,
+            DEFAULT_SUMMARY,
+            "summary-template",
+        )?;
+        register(
+            &mut hb,
+            COMMENT,
+            comment,
+            DEFAULT_COMMENT,
+            "comment-template",
+        )?;
+        Ok(Renderer { hb })
+    }
+
+    /// The step summary, fitted to [`SUMMARY_LIMIT_BYTES`].
+    pub fn summary(&self, digest: &Digest) -> anyhow::Result<String> {
+        budget::fit(digest, budget::Limit::Bytes(SUMMARY_LIMIT_BYTES), |d| {
+            self.render(SUMMARY, d)
+        })
+    }
+
+    /// The comment body: the sticky marker on the first line, then the template, fitted to
+    /// [`COMMENT_LIMIT_CHARS`].
+    pub fn comment(&self, digest: &Digest, key: &str) -> anyhow::Result<String> {
+        let mut compact = digest.clone();
+        compact.cap_excerpts(COMMENT_EXCERPT_LINES);
+        let digest = &compact;
+        let marker = marker(key);
+        let room = COMMENT_LIMIT_CHARS - marker.chars().count() - 1;
+        let body = budget::fit(digest, budget::Limit::Chars(room), |d| {
+            self.render(COMMENT, d)
+        })?;
+        Ok(format!("{marker}\n{body}"))
+    }
+
+    fn render(&self, name: &str, digest: &Digest) -> anyhow::Result<String> {
+        self.hb
+            .render(name, digest)
+            .with_context(|| format!("rendering the {name} template failed"))
+    }
+}
+
+fn register(
+    hb: &mut Handlebars<'static>,
+    name: &str,
+    custom: Option<&(PathBuf, String)>,
+    default: &str,
+    input: &str,
+) -> anyhow::Result<()> {
+    match custom {
+        Some((path, text)) => hb.register_template_string(name, text).map_err(|e| {
+            anyhow::anyhow!(
+                "input `{input}`: {} has a template error{}: {}",
+                path.display(),
+                match e.pos() {
+                    Some((line, column)) => format!(" at line {line}, column {column}"),
+                    None => String::new(),
+                },
+                e.reason()
+            )
+        }),
+        None => hb
+            .register_template_string(name, default)
+            .context("the built-in template does not parse (a bug)"),
+    }
+}
+
+/// The hidden first line that finds this workflow's comment again. The key is the workflow's
+/// name, which anyone who can edit a workflow controls: keep it from closing the comment.
+pub fn marker(key: &str) -> String {
+    let key: String = key
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | '-' | '!'))
+        .take(100)
+        .collect();
+    format!("<!-- failure-digest:{} -->", key.trim())
+}
+
+#[cfg(test)]
+mod tests;

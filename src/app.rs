@@ -1,0 +1,305 @@
+//! One run of the program: configuration in, report out. The binary and the end-to-end tests
+//! both call [`run`].
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::Context;
+use futures_util::stream::{self, StreamExt};
+
+use crate::cli::Format;
+use crate::config::{Config, Source};
+use crate::digest::{Digest, RunData, RunInfo};
+use crate::github::models::{Annotation, Conclusion, Job, Status};
+use crate::github::{GitHub, LogUnavailable, RetryPolicy};
+use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
+use crate::publish;
+use crate::render::Renderer;
+use crate::replay::Recording;
+
+/// Logs downloaded at once: enough to hide a slow blob host, few enough to stay polite.
+pub const LOG_DOWNLOADS_IN_PARALLEL: usize = 6;
+
+/// What a run produced, for the exit status and the tests.
+#[derive(Debug)]
+pub struct Outcome {
+    pub digest: Digest,
+    /// Parts that could not be produced (a log, the comment): `::warning::` lines.
+    pub degraded: Vec<String>,
+    pub comment_url: Option<String>,
+}
+
+/// Where the run's data comes from.
+enum Fetcher {
+    Api(GitHub),
+    Replay(Recording),
+}
+
+impl Fetcher {
+    async fn excerpt(
+        &self,
+        job: &Job,
+        options: &ExcerptOptions,
+    ) -> Result<JobExcerpt, LogUnavailable> {
+        let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
+        let mut analyzer = LogAnalyzer::new(&steps, options);
+        match self {
+            Fetcher::Api(github) => {
+                github
+                    .stream_job_log(job.id, |chunk| analyzer.feed(chunk))
+                    .await?
+            }
+            Fetcher::Replay(recording) => {
+                recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
+            }
+        }
+        Ok(analyzer.finish())
+    }
+
+    async fn annotations(&self, job: &Job) -> Result<Vec<Annotation>, String> {
+        match self {
+            Fetcher::Api(github) => {
+                let Some(id) = job
+                    .check_run_url
+                    .as_deref()
+                    .and_then(|u| u.rsplit('/').next()?.parse().ok())
+                else {
+                    return Ok(Vec::new());
+                };
+                github.annotations(id).await.map_err(|e| e.to_string())
+            }
+            Fetcher::Replay(recording) => Ok(recording.annotations(job.id)),
+        }
+    }
+}
+
+fn step_info(step: &crate::github::models::Step) -> StepInfo {
+    StepInfo {
+        number: step.number,
+        name: step.name.clone(),
+        conclusion: step.conclusion.as_ref().map(|c| c.as_str().to_owned()),
+        started_at: step.started_at,
+        completed_at: step.completed_at,
+    }
+}
+
+/// Produces the report: fetch, analyse, render, publish. `stdout` receives what is printed.
+pub async fn run(
+    config: &Config,
+    retry: RetryPolicy,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    // Templates first: a syntax error must stop the run before any API call.
+    let renderer = Renderer::new(
+        config.summary_template.as_ref(),
+        config.comment_template.as_ref(),
+    )?;
+    let (fetcher, jobs, run) = fetch_jobs(config, retry).await?;
+    let jobs: Vec<Job> = jobs
+        .into_iter()
+        .filter(|job| !is_own_job(job, config) && !config.exclude_jobs.excludes(&job.name))
+        .collect();
+
+    let mut degraded = Vec::new();
+    let explained: Vec<&Job> = jobs
+        .iter()
+        .filter(|j| {
+            j.conclusion
+                .as_ref()
+                .is_some_and(|c| c.is_failure() || *c == Conclusion::Cancelled)
+        })
+        .collect();
+    let options = ExcerptOptions {
+        max_lines: config.max_lines,
+        ..ExcerptOptions::default()
+    };
+    let fetched: Vec<_> = stream::iter(explained.iter().map(|job| {
+        let (fetcher, options) = (&fetcher, &options);
+        async move {
+            (
+                job.id,
+                fetcher.excerpt(job, options).await,
+                fetcher.annotations(job).await,
+            )
+        }
+    }))
+    .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)
+    .collect()
+    .await;
+    let mut excerpts = HashMap::new();
+    let mut annotations = HashMap::new();
+    for (id, excerpt, notes) in fetched {
+        let name = jobs
+            .iter()
+            .find(|j| j.id == id)
+            .map(|j| j.name.as_str())
+            .unwrap_or_default();
+        if let Err(why) = &excerpt {
+            degraded.push(format!("job `{name}`: {why}"));
+        }
+        match notes {
+            Ok(list) => {
+                annotations.insert(id, list);
+            }
+            Err(why) => degraded.push(format!("job `{name}`: annotations unavailable: {why}")),
+        }
+        excerpts.insert(id, excerpt);
+    }
+
+    let digest = Digest::build(RunData {
+        run,
+        server_url: config.server_url.clone(),
+        jobs,
+        excerpts,
+        annotations,
+    });
+    if config.format == Format::Json {
+        serde_json::to_writer_pretty(&mut *stdout, &digest)?;
+        writeln!(stdout)?;
+        return Ok(Outcome {
+            digest,
+            degraded,
+            comment_url: None,
+        });
+    }
+
+    let summary = renderer.summary(&digest)?;
+    match (&config.step_summary_path, config.dry_run) {
+        (Some(path), false) if config.summary => publish::append(path, &summary, "step summary")?,
+        (_, _) if config.summary || config.dry_run => print_untrusted(stdout, config, &summary)?,
+        _ => {}
+    }
+    if config.dry_run {
+        let comment = renderer.comment(&digest, &comment_key(config, &digest))?;
+        writeln!(stdout, "\n----- comment -----")?;
+        print_untrusted(stdout, config, &comment)?;
+    }
+    let comment_url = None;
+    if let (Some(path), false) = (&config.output_path, config.dry_run) {
+        let text = publish::outputs(
+            digest.totals.failed,
+            &digest.conclusion,
+            comment_url.as_deref(),
+        );
+        publish::append(path, &text, "output")?;
+    }
+    Ok(Outcome {
+        digest,
+        degraded,
+        comment_url,
+    })
+}
+
+/// Each workflow keeps its own comment: the key is the reported workflow's name.
+fn comment_key(config: &Config, digest: &Digest) -> String {
+    config
+        .comment_key
+        .clone()
+        .or_else(|| digest.run.workflow.clone())
+        .unwrap_or_else(|| "default".into())
+}
+
+/// Prints rendered text that carries untrusted log lines. Inside Actions, stdout is scanned for
+/// workflow commands, so the text is fenced with `::stop-commands::`.
+fn print_untrusted(stdout: &mut dyn Write, config: &Config, text: &str) -> anyhow::Result<()> {
+    let text = if config.in_actions {
+        publish::commands::fenced(text)
+    } else {
+        text.to_owned()
+    };
+    stdout.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// The reporter's own job is still running while it reports; it is not a result.
+fn is_own_job(job: &Job, config: &Config) -> bool {
+    job.status != Some(Status::Completed)
+        && config.runner_name.is_some()
+        && job.runner_name == config.runner_name
+}
+
+async fn fetch_jobs(
+    config: &Config,
+    retry: RetryPolicy,
+) -> anyhow::Result<(Fetcher, Vec<Job>, RunInfo)> {
+    match &config.source {
+        Source::Api {
+            api_url,
+            token,
+            repo,
+            run_id,
+            attempt,
+        } => {
+            let github = GitHub::new(api_url, Some(token), repo.clone(), retry)?;
+            let jobs = github.list_jobs(*run_id, *attempt).await?;
+            let run = run_info(
+                &jobs,
+                repo.to_string(),
+                *run_id,
+                *attempt,
+                config.server_url.clone(),
+                None,
+            );
+            Ok((Fetcher::Api(github), jobs, run))
+        }
+        Source::Replay(dir) => {
+            let recording = Recording::open(dir)?;
+            let jobs = recording.jobs.clone();
+            let repository = recording
+                .meta
+                .repository
+                .clone()
+                .or_else(|| repository_of(&jobs))
+                .context("the recording names no repository: add run.json with {\"repository\": \"owner/name\"}")?;
+            let run_id = jobs.iter().find_map(|j| j.run_id).unwrap_or_default();
+            let attempt = jobs.iter().find_map(|j| j.run_attempt);
+            let server = recording
+                .meta
+                .server_url
+                .clone()
+                .unwrap_or_else(|| config.server_url.clone());
+            let run = run_info(
+                &jobs,
+                repository,
+                run_id,
+                attempt,
+                server,
+                recording.meta.workflow.clone(),
+            );
+            Ok((Fetcher::Replay(recording), jobs, run))
+        }
+    }
+}
+
+/// `owner/name` from a job's `run_url` (`…/repos/{owner}/{name}/actions/runs/{id}`).
+fn repository_of(jobs: &[Job]) -> Option<String> {
+    let url = jobs.iter().find_map(|j| j.run_url.as_deref())?;
+    let rest = url.split("/repos/").nth(1)?;
+    let mut parts = rest.split('/');
+    Some(format!("{}/{}", parts.next()?, parts.next()?))
+}
+
+fn run_info(
+    jobs: &[Job],
+    repository: String,
+    id: u64,
+    attempt: Option<u32>,
+    server_url: String,
+    workflow: Option<String>,
+) -> RunInfo {
+    let head_sha = jobs.iter().find_map(|j| j.head_sha.clone());
+    let attempt = attempt.or_else(|| jobs.iter().find_map(|j| j.run_attempt));
+    RunInfo {
+        id,
+        attempt,
+        url: match attempt {
+            Some(n) => format!("{server_url}/{repository}/actions/runs/{id}/attempts/{n}"),
+            None => format!("{server_url}/{repository}/actions/runs/{id}"),
+        },
+        repository,
+        workflow: workflow.or_else(|| jobs.iter().find_map(|j| j.workflow_name.clone())),
+        head_sha_short: head_sha.as_ref().map(|s| s.chars().take(7).collect()),
+        head_sha,
+        head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
+    }
+}

@@ -1,0 +1,333 @@
+//! The run's configuration, from the Actions environment and the command line.
+//!
+//! Every check and every message about a bad value lives here, so that a mistake is reported
+//! once, before any API call, in one line that names the input (or flag) and what is allowed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::cli::{Cli, Format};
+use crate::event::EventFacts;
+use crate::github::Repo;
+
+/// Where the run to digest comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The REST API.
+    Api {
+        api_url: String,
+        token: String,
+        repo: Repo,
+        run_id: u64,
+        /// `None`: the latest attempt.
+        attempt: Option<u32>,
+    },
+    /// A recorded run on disk, no network.
+    Replay(PathBuf),
+}
+
+/// When to write the sticky PR comment (`comment` input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommentMode {
+    OnFailure,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: Source,
+    pub server_url: String,
+    pub pr_number: Option<u64>,
+    pub summary: bool,
+    pub comment: CommentMode,
+    /// The comment's sticky key: the reported workflow's name (`None`: the digest's workflow).
+    pub comment_key: Option<String>,
+    /// Template text (already read) replacing the built-in summary / comment.
+    pub summary_template: Option<(PathBuf, String)>,
+    pub comment_template: Option<(PathBuf, String)>,
+    pub max_lines: usize,
+    pub exclude_jobs: JobFilter,
+    pub fail_on_error: bool,
+    pub format: Format,
+    /// Print instead of writing files or posting.
+    pub dry_run: bool,
+    /// Running inside GitHub Actions: stdout is parsed for workflow commands.
+    pub in_actions: bool,
+    pub step_summary_path: Option<PathBuf>,
+    pub output_path: Option<PathBuf>,
+    pub event: EventFacts,
+    pub event_name: Option<String>,
+    /// The reporter's own runner, so its own (still running) job is left out.
+    pub runner_name: Option<String>,
+    pub sha: Option<String>,
+}
+
+/// Glob patterns of job names to leave out (`exclude-jobs`).
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    set: Option<GlobSet>,
+}
+
+impl JobFilter {
+    pub fn parse(patterns: &str) -> anyhow::Result<Self> {
+        let mut builder = GlobSetBuilder::new();
+        let mut any = false;
+        for pattern in patterns
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let glob = Glob::new(pattern).with_context(|| {
+                format!("input `exclude-jobs`: `{pattern}` is not a valid glob (use * and ?, e.g. `lint*`)")
+            })?;
+            builder.add(glob);
+            any = true;
+        }
+        let set = any.then(|| builder.build()).transpose()?;
+        Ok(JobFilter { set })
+    }
+
+    pub fn excludes(&self, job_name: &str) -> bool {
+        self.set.as_ref().is_some_and(|set| set.is_match(job_name))
+    }
+}
+
+/// Reads environment variables; a function so tests need not touch the process environment.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// An environment variable, empty meaning unset.
+fn var(env: Env, name: &str) -> Option<String> {
+    env(name).filter(|v| !v.trim().is_empty())
+}
+
+/// An action input: `INPUT_GITHUB-TOKEN` as the runner spells it, or `INPUT_GITHUB_TOKEN`.
+fn input(env: Env, name: &str) -> Option<String> {
+    let upper = name.to_ascii_uppercase();
+    var(env, &format!("INPUT_{upper}"))
+        .or_else(|| var(env, &format!("INPUT_{}", upper.replace('-', "_"))))
+}
+
+fn bool_input(env: Env, name: &str, default: bool) -> anyhow::Result<bool> {
+    match input(env, name).as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("true" | "True" | "TRUE") => Ok(true),
+        Some("false" | "False" | "FALSE") => Ok(false),
+        Some(other) => bail!("input `{name}` must be `true` or `false`, got `{other}`"),
+    }
+}
+
+impl Config {
+    /// Builds the configuration from flags and environment; reads the event payload and any
+    /// custom template (so a template error stops the run before any API call).
+    pub fn load(cli: &Cli, env: Env) -> anyhow::Result<Config> {
+        let in_actions = var(env, "GITHUB_ACTIONS").as_deref() == Some("true");
+        let event_name = var(env, "GITHUB_EVENT_NAME");
+        let event = match (&event_name, var(env, "GITHUB_EVENT_PATH")) {
+            (Some(name), Some(path)) if cli.replay.is_none() => read_event(name, Path::new(&path))?,
+            _ => EventFacts::default(),
+        };
+        let workspace = var(env, "GITHUB_WORKSPACE").map(PathBuf::from);
+
+        let max_lines = match (cli.max_lines, input(env, "max-lines")) {
+            (Some(n), _) => check_max_lines(n, "--max-lines")?,
+            (None, Some(text)) => {
+                let n = text.trim().parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "input `max-lines` must be a whole number from 1 to 1000, got `{text}`"
+                    )
+                })?;
+                check_max_lines(n, "input `max-lines`")?
+            }
+            (None, None) => 40,
+        };
+        let comment = match input(env, "comment").as_deref().map(str::trim) {
+            None | Some("on-failure") => CommentMode::OnFailure,
+            Some("always") => CommentMode::Always,
+            Some("never") => CommentMode::Never,
+            Some(other) => {
+                bail!("input `comment` must be `on-failure`, `always` or `never`, got `{other}`")
+            }
+        };
+        let pr_number = match (cli.pr, input(env, "pr-number")) {
+            (Some(n), _) => Some(n),
+            (None, Some(text)) => Some(text.trim().parse().map_err(|_| {
+                anyhow::anyhow!("input `pr-number` must be a pull request number, got `{text}`")
+            })?),
+            (None, None) => None,
+        };
+
+        let source = match &cli.replay {
+            Some(dir) => Source::Replay(dir.clone()),
+            None => api_source(cli, env, &event)?,
+        };
+        let comment_key = event
+            .triggering_run
+            .as_ref()
+            .and_then(|run| run.workflow_name.clone())
+            .filter(|name| !name.is_empty())
+            .or_else(|| var(env, "GITHUB_WORKFLOW"));
+
+        Ok(Config {
+            source,
+            server_url: var(env, "GITHUB_SERVER_URL")
+                .unwrap_or_else(|| "https://github.com".into()),
+            pr_number,
+            summary: bool_input(env, "summary", true)?,
+            comment,
+            comment_key,
+            summary_template: template(
+                cli.summary_template.clone(),
+                env,
+                "summary-template",
+                &workspace,
+            )?,
+            comment_template: template(
+                cli.comment_template.clone(),
+                env,
+                "comment-template",
+                &workspace,
+            )?,
+            max_lines,
+            exclude_jobs: JobFilter::parse(&input(env, "exclude-jobs").unwrap_or_default())?,
+            fail_on_error: bool_input(env, "fail-on-error", false)?,
+            format: cli.format,
+            dry_run: cli.dry_run || cli.replay.is_some(),
+            in_actions,
+            step_summary_path: var(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            output_path: var(env, "GITHUB_OUTPUT").map(PathBuf::from),
+            event,
+            event_name,
+            runner_name: var(env, "RUNNER_NAME"),
+            sha: var(env, "GITHUB_SHA"),
+        })
+    }
+}
+
+fn check_max_lines(n: usize, what: &str) -> anyhow::Result<usize> {
+    if (1..=1000).contains(&n) {
+        Ok(n)
+    } else {
+        bail!("{what} must be a whole number from 1 to 1000, got `{n}`")
+    }
+}
+
+/// Which run and attempt to report on: flags, then inputs, then the triggering run of a
+/// `workflow_run` event, then the current run.
+fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source> {
+    let token = input(env, "github-token")
+        .or_else(|| var(env, "GITHUB_TOKEN"))
+        .or_else(|| var(env, "GH_TOKEN"))
+        .context("no GitHub token: set the `github-token` input (default `${{ github.token }}`), or GITHUB_TOKEN / GH_TOKEN when running from a terminal")?;
+    let repo_text = cli
+        .repo
+        .clone()
+        .or_else(|| var(env, "GITHUB_REPOSITORY"))
+        .context(
+            "no repository: pass --repo OWNER/REPO (GITHUB_REPOSITORY is set inside Actions)",
+        )?;
+    let repo = parse_repo(&repo_text)?;
+
+    let input_run = input(env, "run-id")
+        .map(|t| {
+            t.trim().parse::<u64>().map_err(|_| {
+                anyhow::anyhow!("input `run-id` must be a run id (a number), got `{t}`")
+            })
+        })
+        .transpose()?;
+    let input_attempt = input(env, "run-attempt")
+        .map(|t| match t.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(anyhow::anyhow!(
+                "input `run-attempt` must be a number from 1, got `{t}`"
+            )),
+        })
+        .transpose()?;
+    let current_run = var(env, "GITHUB_RUN_ID")
+        .map(|t| {
+            t.parse::<u64>()
+                .map_err(|_| anyhow::anyhow!("GITHUB_RUN_ID must be a number, got `{t}`"))
+        })
+        .transpose()?;
+    let current_attempt = var(env, "GITHUB_RUN_ATTEMPT").and_then(|t| t.parse::<u32>().ok());
+
+    let explicit = cli.run_id.or(input_run);
+    let (run_id, default_attempt) = match (explicit, &event.triggering_run) {
+        (Some(id), _) => (id, None),
+        (None, Some(run)) => (run.id, run.attempt),
+        (None, None) => (
+            current_run.context(
+                "no run to report on: pass --run-id (GITHUB_RUN_ID is set inside Actions)",
+            )?,
+            current_attempt,
+        ),
+    };
+    Ok(Source::Api {
+        api_url: var(env, "GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
+        token,
+        repo,
+        run_id,
+        attempt: cli.attempt.or(input_attempt).or(default_attempt),
+    })
+}
+
+pub fn parse_repo(text: &str) -> anyhow::Result<Repo> {
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    match text.trim().split_once('/') {
+        Some((owner, name)) if valid(owner) && valid(name) => Ok(Repo {
+            owner: owner.into(),
+            name: name.into(),
+        }),
+        _ => bail!("repository must be OWNER/REPO (e.g. `octo-org/octo-repo`), got `{text}`"),
+    }
+}
+
+fn read_event(event_name: &str, path: &Path) -> anyhow::Result<EventFacts> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            tracing::warn!(
+                "could not read the event payload {}: {error}; continuing without it",
+                path.display()
+            );
+            return Ok(EventFacts::default());
+        }
+    };
+    EventFacts::parse(event_name, &text).with_context(|| {
+        format!(
+            "GITHUB_EVENT_PATH {} is not a `{event_name}` event payload",
+            path.display()
+        )
+    })
+}
+
+/// A custom template: the flag, else the input resolved against the workspace; read now.
+fn template(
+    flag: Option<PathBuf>,
+    env: Env,
+    input_name: &str,
+    workspace: &Option<PathBuf>,
+) -> anyhow::Result<Option<(PathBuf, String)>> {
+    let path = match (flag, input(env, input_name)) {
+        (Some(path), _) => path,
+        (None, Some(text)) => match workspace {
+            Some(ws) => ws.join(text.trim()),
+            None => PathBuf::from(text.trim()),
+        },
+        (None, None) => return Ok(None),
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!("input `{input_name}`: cannot read {} (paths are relative to the workspace; check out the repository first)", path.display())
+    })?;
+    Ok(Some((path, text)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,229 @@
+use std::collections::HashMap;
+
+use super::*;
+
+fn load(pairs: &[(&str, &str)], cli: Cli) -> anyhow::Result<Config> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::load(&cli, &|name: &str| map.get(name).cloned())
+}
+
+const ACTIONS: &[(&str, &str)] = &[
+    ("GITHUB_ACTIONS", "true"),
+    ("GITHUB_REPOSITORY", "octo/app"),
+    ("GITHUB_RUN_ID", "42"),
+    ("GITHUB_RUN_ATTEMPT", "2"),
+    ("INPUT_GITHUB-TOKEN", "t0ken"),
+    ("GITHUB_WORKFLOW", "CI"),
+];
+
+fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    ACTIONS.iter().chain(extra).copied().collect()
+}
+
+#[test]
+fn the_actions_environment_is_enough() {
+    let config = load(ACTIONS, Cli::default()).unwrap();
+    match config.source {
+        Source::Api {
+            run_id,
+            attempt,
+            token,
+            repo,
+            ..
+        } => {
+            assert_eq!((run_id, attempt, token.as_str()), (42, Some(2), "t0ken"));
+            assert_eq!(repo.to_string(), "octo/app");
+        }
+        Source::Replay(_) => panic!("expected the API"),
+    }
+    assert_eq!(config.max_lines, 40);
+    assert_eq!(config.comment, CommentMode::OnFailure);
+    assert_eq!(config.comment_key.as_deref(), Some("CI"));
+    assert!(config.summary && !config.fail_on_error && config.in_actions);
+}
+
+#[test]
+fn underscore_spelling_and_empty_values() {
+    let config = load(
+        &[
+            ("GITHUB_REPOSITORY", "o/r"),
+            ("GITHUB_RUN_ID", "1"),
+            ("INPUT_GITHUB-TOKEN", ""),
+            ("INPUT_GITHUB_TOKEN", "u"),
+            ("INPUT_MAX_LINES", "7"),
+            ("INPUT_COMMENT", ""),
+        ],
+        Cli::default(),
+    )
+    .unwrap();
+    assert!(matches!(config.source, Source::Api { ref token, .. } if token == "u"));
+    assert_eq!(config.max_lines, 7);
+    assert_eq!(config.comment, CommentMode::OnFailure);
+}
+
+#[test]
+fn token_falls_back_to_github_token_then_gh_token() {
+    let config = load(
+        &[
+            ("GITHUB_REPOSITORY", "o/r"),
+            ("GITHUB_RUN_ID", "1"),
+            ("GH_TOKEN", "gh"),
+        ],
+        Cli::default(),
+    )
+    .unwrap();
+    assert!(matches!(config.source, Source::Api { ref token, .. } if token == "gh"));
+}
+
+#[test]
+fn bad_values_name_the_input_and_what_is_allowed() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("INPUT_MAX-LINES", "lots")],
+            "input `max-lines` must be a whole number from 1 to 1000, got `lots`",
+        ),
+        (
+            &[("INPUT_MAX-LINES", "0")],
+            "input `max-lines` must be a whole number from 1 to 1000, got `0`",
+        ),
+        (
+            &[("INPUT_COMMENT", "sometimes")],
+            "input `comment` must be `on-failure`, `always` or `never`, got `sometimes`",
+        ),
+        (
+            &[("INPUT_SUMMARY", "yes")],
+            "input `summary` must be `true` or `false`, got `yes`",
+        ),
+        (
+            &[("INPUT_FAIL-ON-ERROR", "1")],
+            "input `fail-on-error` must be `true` or `false`, got `1`",
+        ),
+        (
+            &[("INPUT_RUN-ID", "abc")],
+            "input `run-id` must be a run id (a number), got `abc`",
+        ),
+        (
+            &[("INPUT_RUN-ATTEMPT", "0")],
+            "input `run-attempt` must be a number from 1, got `0`",
+        ),
+        (
+            &[("INPUT_PR-NUMBER", "#5")],
+            "input `pr-number` must be a pull request number, got `#5`",
+        ),
+        (
+            &[("INPUT_EXCLUDE-JOBS", "lint,[x")],
+            "input `exclude-jobs`: `[x` is not a valid glob",
+        ),
+        (
+            &[("GITHUB_REPOSITORY", "just-a-name")],
+            "repository must be OWNER/REPO",
+        ),
+        (
+            &[
+                ("INPUT_SUMMARY-TEMPLATE", "nope.hbs"),
+                ("GITHUB_WORKSPACE", "/nonexistent"),
+            ],
+            "input `summary-template`: cannot read /nonexistent/nope.hbs",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let env = with(extra);
+        let error = format!("{:#}", load(&env, Cli::default()).unwrap_err());
+        assert!(error.contains(expected), "{extra:?}: {error}");
+        assert!(!error.contains('\n'), "one line: {error}");
+    }
+}
+
+#[test]
+fn missing_token_and_run_say_how_to_fix() {
+    let error = load(
+        &[("GITHUB_REPOSITORY", "o/r"), ("GITHUB_RUN_ID", "1")],
+        Cli::default(),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("`github-token` input"),
+        "{error}"
+    );
+    let error = load(
+        &[("GITHUB_REPOSITORY", "o/r"), ("GH_TOKEN", "x")],
+        Cli::default(),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("--run-id"), "{error}");
+}
+
+#[test]
+fn flags_override_inputs() {
+    let cli = Cli {
+        repo: Some("a/b".into()),
+        run_id: Some(9),
+        attempt: Some(3),
+        max_lines: Some(5),
+        ..Cli::default()
+    };
+    let config = load(
+        &with(&[("INPUT_RUN-ID", "8"), ("INPUT_MAX-LINES", "6")]),
+        cli,
+    )
+    .unwrap();
+    assert!(matches!(
+        config.source,
+        Source::Api {
+            run_id: 9,
+            attempt: Some(3),
+            ..
+        }
+    ));
+    assert_eq!(config.max_lines, 5);
+}
+
+#[test]
+fn an_explicit_run_id_does_not_inherit_the_current_attempt() {
+    let config = load(&with(&[("INPUT_RUN-ID", "8")]), Cli::default()).unwrap();
+    assert!(matches!(
+        config.source,
+        Source::Api {
+            run_id: 8,
+            attempt: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn workflow_run_reports_on_the_triggering_run() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/events/workflow_run.completed.with-pull-requests.json"
+    );
+    let config = load(
+        &with(&[
+            ("GITHUB_EVENT_NAME", "workflow_run"),
+            ("GITHUB_EVENT_PATH", path),
+        ]),
+        Cli::default(),
+    )
+    .unwrap();
+    assert!(matches!(
+        config.source,
+        Source::Api {
+            run_id: 289782451,
+            attempt: Some(1),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn exclude_jobs_accepts_commas_and_newlines() {
+    let filter = JobFilter::parse("lint*, docs\n  report ").unwrap();
+    assert!(
+        filter.excludes("lint (ubuntu)") && filter.excludes("docs") && filter.excludes("report")
+    );
+    assert!(!filter.excludes("test"));
+    assert!(!JobFilter::parse("").unwrap().excludes("anything"));
+}

@@ -1,0 +1,401 @@
+//! The report's data model, built from the jobs and their log excerpts.
+//!
+//! Pure and serializable: this struct IS the templates' context (documented in the README), and
+//! `--format json` prints it. Text here is raw (untrusted, unescaped); escaping is the renderer's job.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::github::models::{Annotation, Conclusion, Job, Status};
+use crate::github::LogUnavailable;
+use crate::logs::{ExcerptLine, JobExcerpt};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Digest {
+    pub run: RunInfo,
+    /// `success`, `failure` or `cancelled`: the outcome of the reported jobs.
+    pub conclusion: String,
+    pub totals: Totals,
+    /// Every reported job, in the API's order.
+    pub jobs: Vec<JobSummary>,
+    /// The jobs that failed (or were cancelled), with what explains them.
+    pub failed_jobs: Vec<FailedJob>,
+    /// Failed jobs left out of `failed_jobs` to respect a size limit ("… and N more").
+    pub omitted_failed_jobs: usize,
+    /// Jobs left out of `jobs` to respect a size limit.
+    pub omitted_jobs: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub id: u64,
+    pub attempt: Option<u32>,
+    pub repository: String,
+    pub workflow: Option<String>,
+    pub head_sha: Option<String>,
+    /// The first 7 characters of `head_sha`.
+    pub head_sha_short: Option<String>,
+    pub head_branch: Option<String>,
+    /// The run's page (attempt-specific when the attempt is known).
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub jobs: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub succeeded: usize,
+    pub skipped: usize,
+    /// Not completed yet, or a conclusion without a category (neutral, unknown …).
+    pub other: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    pub id: u64,
+    pub name: String,
+    /// `completed`, `in_progress`, `queued`, …
+    pub status: String,
+    /// `success`, `failure`, `timed_out`, `cancelled`, `skipped`, … or empty while running.
+    pub conclusion: String,
+    /// A one-glyph result for tables: ✅ ❌ ⌛ 🚫 ⏭️ ⏳ ➖.
+    pub icon: &'static str,
+    /// `1m 05s`; empty when unknown.
+    pub duration: String,
+    pub duration_seconds: Option<i64>,
+    pub url: Option<String>,
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedJob {
+    pub id: u64,
+    pub name: String,
+    pub conclusion: String,
+    pub icon: &'static str,
+    pub url: Option<String>,
+    /// Steps whose conclusion is a failure, in order.
+    pub failed_steps: Vec<StepRef>,
+    /// The first failed step's name (or the step the log excerpt points at).
+    pub failing_step: Option<String>,
+    pub annotations: Vec<AnnotationView>,
+    /// Selected log lines, in order.
+    pub excerpt: Vec<ExcerptLine>,
+    /// The excerpt as one text block (what `{{code excerpt_text}}` fences).
+    pub excerpt_text: String,
+    /// Candidate lines dropped by `max-lines` or a size limit.
+    pub excerpt_omitted: u64,
+    /// Why there is no excerpt (log expired, not yet available, download failed).
+    pub log_unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRef {
+    pub number: u32,
+    pub name: String,
+    pub conclusion: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnotationView {
+    pub level: String,
+    pub title: Option<String>,
+    pub message: String,
+    pub path: String,
+    pub line: Option<u64>,
+    /// `path:line` (or `path`), for display.
+    pub location: String,
+    /// `{server}/{repo}/blob/{sha}/{path}#L{line}` when the path is a file in the repository.
+    pub url: Option<String>,
+}
+
+/// Everything fetched for one run; the input of [`Digest::build`].
+pub struct RunData {
+    pub run: RunInfo,
+    pub server_url: String,
+    pub jobs: Vec<Job>,
+    pub excerpts: HashMap<u64, Result<JobExcerpt, LogUnavailable>>,
+    pub annotations: HashMap<u64, Vec<Annotation>>,
+}
+
+impl Digest {
+    pub fn build(data: RunData) -> Digest {
+        let mut totals = Totals::default();
+        let mut jobs = Vec::with_capacity(data.jobs.len());
+        let mut failed_jobs = Vec::new();
+        for job in &data.jobs {
+            let category = Category::of(job);
+            totals.jobs += 1;
+            match category {
+                Category::Failed => totals.failed += 1,
+                Category::Cancelled => totals.cancelled += 1,
+                Category::Succeeded => totals.succeeded += 1,
+                Category::Skipped => totals.skipped += 1,
+                Category::Other => totals.other += 1,
+            }
+            let summary = JobSummary::of(job, category);
+            if matches!(category, Category::Failed | Category::Cancelled) {
+                failed_jobs.push(FailedJob::of(job, &summary, &data));
+            }
+            jobs.push(summary);
+        }
+        let conclusion = if totals.failed > 0 {
+            "failure"
+        } else if totals.cancelled > 0 {
+            "cancelled"
+        } else {
+            "success"
+        };
+        Digest {
+            run: data.run,
+            conclusion: conclusion.into(),
+            totals,
+            jobs,
+            failed_jobs,
+            omitted_failed_jobs: 0,
+            omitted_jobs: 0,
+        }
+    }
+
+    /// Caps every excerpt at `max_lines` (used to fit a size budget), keeping the most
+    /// informative lines: errors, then matches, then context, then the tail.
+    pub fn cap_excerpts(&mut self, max_lines: usize) {
+        for job in &mut self.failed_jobs {
+            if job.excerpt.len() <= max_lines {
+                continue;
+            }
+            let mut ranked: Vec<usize> = (0..job.excerpt.len()).collect();
+            ranked.sort_by_key(|&i| (rank(&job.excerpt[i]), i));
+            let mut keep: Vec<usize> = ranked.into_iter().take(max_lines).collect();
+            keep.sort_unstable();
+            job.excerpt_omitted += (job.excerpt.len() - keep.len()) as u64;
+            job.excerpt = keep.into_iter().map(|i| job.excerpt[i].clone()).collect();
+            job.excerpt_text = excerpt_text(&job.excerpt);
+        }
+    }
+
+    /// The bytes of excerpt text in the digest: a lower bound on any rendering's size.
+    pub fn excerpt_bytes(&self) -> usize {
+        self.failed_jobs
+            .iter()
+            .map(|job| job.excerpt_text.len())
+            .sum()
+    }
+
+    /// Keeps the first `keep` failed jobs and counts the rest as omitted.
+    pub fn fold_failed_jobs(&mut self, keep: usize) {
+        if self.failed_jobs.len() > keep {
+            self.omitted_failed_jobs += self.failed_jobs.len() - keep;
+            self.failed_jobs.truncate(keep);
+        }
+    }
+
+    /// Keeps the failed jobs and the first `keep` others in the job table.
+    pub fn fold_jobs(&mut self, keep: usize) {
+        let before = self.jobs.len();
+        let mut others = 0;
+        self.jobs.retain(|job| {
+            job.failed || {
+                others += 1;
+                others <= keep
+            }
+        });
+        self.omitted_jobs += before - self.jobs.len();
+    }
+}
+
+fn rank(line: &ExcerptLine) -> u8 {
+    use crate::logs::LineKind::*;
+    match line.kind {
+        Error => 0,
+        Match => 1,
+        Context => 2,
+        Tail => 3,
+    }
+}
+
+fn excerpt_text(lines: &[ExcerptLine]) -> String {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&line.text);
+        text.push('\n');
+    }
+    text
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Category {
+    Failed,
+    Cancelled,
+    Succeeded,
+    Skipped,
+    Other,
+}
+
+impl Category {
+    fn of(job: &Job) -> Category {
+        match &job.conclusion {
+            Some(c) if c.is_failure() => Category::Failed,
+            Some(Conclusion::Cancelled) => Category::Cancelled,
+            Some(Conclusion::Success) => Category::Succeeded,
+            Some(Conclusion::Skipped) => Category::Skipped,
+            _ => Category::Other,
+        }
+    }
+}
+
+fn icon(job: &Job) -> &'static str {
+    match (&job.status, &job.conclusion) {
+        (_, Some(Conclusion::Success)) => "✅",
+        (_, Some(Conclusion::TimedOut)) => "⌛",
+        (_, Some(c)) if c.is_failure() => "❌",
+        (_, Some(Conclusion::Cancelled)) => "🚫",
+        (_, Some(Conclusion::Skipped)) => "⏭️",
+        (Some(Status::Completed), _) => "➖",
+        (_, None) => "⏳",
+        _ => "➖",
+    }
+}
+
+fn status_text(status: &Option<Status>) -> String {
+    match status {
+        None => String::new(),
+        Some(Status::Other(s)) => s.clone(),
+        Some(s) => serde_json::to_value(s)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    }
+}
+
+/// `45s`, `3m 07s`, `1h 02m`.
+pub fn format_duration(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
+        s => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+impl JobSummary {
+    fn of(job: &Job, category: Category) -> JobSummary {
+        let duration_seconds = match (job.started_at, job.completed_at) {
+            (Some(start), Some(end)) if end >= start => Some((end - start).num_seconds()),
+            _ => None,
+        };
+        JobSummary {
+            id: job.id,
+            name: job.name.clone(),
+            status: status_text(&job.status),
+            conclusion: job
+                .conclusion
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            icon: icon(job),
+            duration: duration_seconds.map(format_duration).unwrap_or_default(),
+            duration_seconds,
+            url: job.html_url.clone(),
+            failed: matches!(category, Category::Failed | Category::Cancelled),
+        }
+    }
+}
+
+impl FailedJob {
+    fn of(job: &Job, summary: &JobSummary, data: &RunData) -> FailedJob {
+        let failed_steps: Vec<StepRef> = job
+            .steps
+            .iter()
+            .filter(|s| {
+                s.conclusion
+                    .as_ref()
+                    .is_some_and(|c| c.is_failure() || *c == Conclusion::Cancelled)
+            })
+            .map(|s| StepRef {
+                number: s.number,
+                name: s.name.clone(),
+                conclusion: s
+                    .conclusion
+                    .as_ref()
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let (excerpt, excerpt_omitted, excerpt_step, log_unavailable) =
+            match data.excerpts.get(&job.id) {
+                Some(Ok(found)) => (
+                    found.lines.clone(),
+                    found.omitted_lines,
+                    found.step_name.clone(),
+                    None,
+                ),
+                Some(Err(why)) => (Vec::new(), 0, None, Some(why.to_string())),
+                None => (Vec::new(), 0, None, None),
+            };
+        let failing_step = failed_steps
+            .first()
+            .map(|s| s.name.clone())
+            .or(excerpt_step);
+        let annotations = data
+            .annotations
+            .get(&job.id)
+            .map(|list| annotation_views(list, &data.server_url, &data.run))
+            .unwrap_or_default();
+        FailedJob {
+            id: job.id,
+            name: job.name.clone(),
+            conclusion: summary.conclusion.clone(),
+            icon: summary.icon,
+            url: job.html_url.clone(),
+            failed_steps,
+            failing_step,
+            annotations,
+            excerpt_text: excerpt_text(&excerpt),
+            excerpt,
+            excerpt_omitted,
+            log_unavailable,
+        }
+    }
+}
+
+/// Check-run annotations as shown: the generic "Process completed with exit code N" one is
+/// dropped when a more specific annotation or an excerpt says more.
+fn annotation_views(list: &[Annotation], server_url: &str, run: &RunInfo) -> Vec<AnnotationView> {
+    let generic = |a: &Annotation| {
+        a.path == ".github"
+            && a.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("Process completed with exit code"))
+    };
+    let has_specific = list.iter().any(|a| !generic(a));
+    list.iter()
+        .filter(|a| !(has_specific && generic(a)))
+        .map(|a| AnnotationView {
+            level: a
+                .annotation_level
+                .clone()
+                .unwrap_or_else(|| "failure".into()),
+            title: a.title.clone().filter(|t| !t.is_empty()),
+            message: a.message.clone().unwrap_or_default(),
+            path: a.path.clone(),
+            line: a.start_line,
+            location: match a.start_line {
+                Some(line) => format!("{}:{line}", a.path),
+                None => a.path.clone(),
+            },
+            url: match (&run.head_sha, a.path.as_str()) {
+                (Some(sha), path) if !path.is_empty() && path != ".github" => Some(format!(
+                    "{server_url}/{}/blob/{sha}/{path}{}",
+                    run.repository,
+                    a.start_line.map(|l| format!("#L{l}")).unwrap_or_default()
+                )),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

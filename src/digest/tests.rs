@@ -1,0 +1,203 @@
+use super::*;
+use crate::logs::LineKind;
+
+fn job(id: u64, name: &str, conclusion: &str) -> Job {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "name": name, "status": "completed", "conclusion": conclusion,
+        "started_at": "2024-05-01T12:00:00Z", "completed_at": "2024-05-01T12:01:05Z",
+        "html_url": format!("https://github.com/o/r/actions/runs/1/job/{id}"),
+        "steps": [
+            {"number": 1, "name": "Set up job", "conclusion": "success"},
+            {"number": 2, "name": "Run tests", "conclusion": conclusion},
+            {"number": 3, "name": "Post checkout", "conclusion": "success"}
+        ]
+    }))
+    .unwrap()
+}
+
+fn run_info() -> RunInfo {
+    RunInfo {
+        id: 1,
+        attempt: Some(1),
+        repository: "o/r".into(),
+        workflow: Some("CI".into()),
+        head_sha: Some("abcdef0123".into()),
+        head_sha_short: Some("abcdef0".into()),
+        head_branch: None,
+        url: "https://github.com/o/r/actions/runs/1".into(),
+    }
+}
+
+fn line(n: u64, text: &str, kind: LineKind) -> ExcerptLine {
+    ExcerptLine {
+        line_number: n,
+        text: text.into(),
+        kind,
+    }
+}
+
+fn build(jobs: Vec<Job>, excerpts: HashMap<u64, Result<JobExcerpt, LogUnavailable>>) -> Digest {
+    Digest::build(RunData {
+        run: run_info(),
+        server_url: "https://github.com".into(),
+        jobs,
+        excerpts,
+        annotations: HashMap::new(),
+    })
+}
+
+#[test]
+fn totals_conclusion_and_durations() {
+    let digest = build(
+        vec![
+            job(1, "a", "success"),
+            job(2, "b", "failure"),
+            job(3, "c", "cancelled"),
+            job(4, "d", "skipped"),
+            job(5, "e", "timed_out"),
+        ],
+        HashMap::new(),
+    );
+    assert_eq!(digest.conclusion, "failure");
+    let t = &digest.totals;
+    assert_eq!(
+        (t.jobs, t.failed, t.cancelled, t.succeeded, t.skipped),
+        (5, 2, 1, 1, 1)
+    );
+    assert_eq!(digest.jobs[0].duration, "1m 05s");
+    assert_eq!(
+        digest
+            .failed_jobs
+            .iter()
+            .map(|j| j.name.as_str())
+            .collect::<Vec<_>>(),
+        ["b", "c", "e"]
+    );
+    assert_eq!(
+        digest.failed_jobs[0].failing_step.as_deref(),
+        Some("Run tests")
+    );
+    assert_eq!(digest.jobs[4].icon, "⌛");
+}
+
+#[test]
+fn only_cancelled_is_cancelled_and_all_green_is_success() {
+    assert_eq!(
+        build(
+            vec![job(1, "a", "success"), job(2, "b", "cancelled")],
+            HashMap::new()
+        )
+        .conclusion,
+        "cancelled"
+    );
+    assert_eq!(
+        build(
+            vec![job(1, "a", "success"), job(2, "b", "skipped")],
+            HashMap::new()
+        )
+        .conclusion,
+        "success"
+    );
+}
+
+#[test]
+fn capping_excerpts_keeps_errors_first_and_log_order() {
+    let excerpt = JobExcerpt {
+        step_number: Some(2),
+        step_name: Some("Run tests".into()),
+        lines: vec![
+            line(1, "ctx", LineKind::Context),
+            line(2, "boom", LineKind::Error),
+            line(3, "tail", LineKind::Tail),
+            line(4, "assert", LineKind::Match),
+        ],
+        omitted_lines: 0,
+        total_lines: 10,
+    };
+    let mut digest = build(
+        vec![job(1, "a", "failure")],
+        HashMap::from([(1, Ok(excerpt))]),
+    );
+    digest.cap_excerpts(2);
+    let job = &digest.failed_jobs[0];
+    assert_eq!(job.excerpt_text, "boom\nassert\n");
+    assert_eq!(job.excerpt_omitted, 2);
+}
+
+#[test]
+fn unavailable_logs_are_explained() {
+    let digest = build(
+        vec![job(1, "a", "failure")],
+        HashMap::from([(1, Err(LogUnavailable::Expired))]),
+    );
+    assert!(digest.failed_jobs[0]
+        .log_unavailable
+        .as_deref()
+        .unwrap()
+        .contains("expired"));
+}
+
+#[test]
+fn folding_keeps_failed_jobs_in_the_table() {
+    let mut digest = build(
+        (1..=10)
+            .map(|i| {
+                job(
+                    i,
+                    &format!("j{i}"),
+                    if i % 5 == 0 { "failure" } else { "success" },
+                )
+            })
+            .collect(),
+        HashMap::new(),
+    );
+    digest.fold_jobs(2);
+    assert_eq!(digest.jobs.len(), 4);
+    assert_eq!(digest.omitted_jobs, 6);
+    digest.fold_failed_jobs(1);
+    assert_eq!(
+        (digest.failed_jobs.len(), digest.omitted_failed_jobs),
+        (1, 1)
+    );
+}
+
+#[test]
+fn the_generic_exit_code_annotation_gives_way_to_a_specific_one() {
+    let note = |path: &str, message: &str| Annotation {
+        path: path.into(),
+        start_line: Some(3),
+        end_line: Some(3),
+        annotation_level: Some("failure".into()),
+        title: None,
+        message: Some(message.into()),
+    };
+    let views = annotation_views(
+        &[
+            note(".github", "Process completed with exit code 1."),
+            note("src/a.rs", "mismatched types"),
+        ],
+        "https://github.com",
+        &run_info(),
+    );
+    assert_eq!(views.len(), 1);
+    assert_eq!(
+        views[0].url.as_deref(),
+        Some("https://github.com/o/r/blob/abcdef0123/src/a.rs#L3")
+    );
+    assert_eq!(views[0].location, "src/a.rs:3");
+    let alone = annotation_views(
+        &[note(".github", "Process completed with exit code 1.")],
+        "https://github.com",
+        &run_info(),
+    );
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0].url, None);
+}
+
+#[test]
+fn durations_read_well() {
+    assert_eq!(format_duration(0), "0s");
+    assert_eq!(format_duration(59), "59s");
+    assert_eq!(format_duration(187), "3m 07s");
+    assert_eq!(format_duration(3720), "1h 02m");
+}

@@ -1,0 +1,158 @@
+//! The event payload (`GITHUB_EVENT_PATH`): which PR, which commit, which run to report on.
+//!
+//! Payloads are untrusted and vary by event; every field is optional and a missing or odd one
+//! simply means "not known from the event".
+
+use serde::Deserialize;
+
+/// What the program takes from the event payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFacts {
+    /// `pull_request` / `pull_request_target`: the PR itself.
+    pub pr_number: Option<u64>,
+    /// The commit the run built: the PR head, the pushed commit, or the triggering run's head.
+    pub head_sha: Option<String>,
+    /// `workflow_run`: the run that triggered this one, which is the run to report on.
+    pub triggering_run: Option<TriggeringRun>,
+    /// The branch a PR targets (base-branch comparison).
+    pub base_branch: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggeringRun {
+    pub id: u64,
+    pub attempt: Option<u32>,
+    pub workflow_name: Option<String>,
+    /// `workflow_run.pull_requests`: empty for PRs from forks.
+    pub pr_numbers: Vec<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct Payload {
+    #[serde(default)]
+    pull_request: Option<PullRequestPayload>,
+    #[serde(default)]
+    workflow_run: Option<WorkflowRunPayload>,
+    /// `push`: the new head of the ref (40 zeros when a ref was deleted).
+    #[serde(default)]
+    after: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PullRequestPayload {
+    number: Option<u64>,
+    #[serde(default)]
+    head: Option<RefPayload>,
+    #[serde(default)]
+    base: Option<RefPayload>,
+}
+
+#[derive(Deserialize)]
+struct RefPayload {
+    #[serde(default)]
+    sha: Option<String>,
+    #[serde(default, rename = "ref")]
+    git_ref: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WorkflowRunPayload {
+    id: Option<u64>,
+    #[serde(default)]
+    run_attempt: Option<u32>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    head_sha: Option<String>,
+    #[serde(default)]
+    pull_requests: Option<Vec<WorkflowRunPr>>,
+}
+
+#[derive(Deserialize)]
+struct WorkflowRunPr {
+    number: Option<u64>,
+    #[serde(default)]
+    base: Option<RefPayload>,
+}
+
+impl EventFacts {
+    /// Reads the facts of `event_name` from the payload's JSON text.
+    pub fn parse(event_name: &str, json: &str) -> Result<Self, serde_json::Error> {
+        let payload: Payload = serde_json::from_str(json)?;
+        let mut facts = EventFacts::default();
+        match event_name {
+            "pull_request" | "pull_request_target" | "pull_request_review" => {
+                if let Some(pr) = payload.pull_request {
+                    facts.pr_number = pr.number;
+                    facts.head_sha = pr.head.and_then(|h| h.sha);
+                    facts.base_branch = pr.base.and_then(|b| b.git_ref);
+                }
+            }
+            "workflow_run" => {
+                if let Some(run) = payload.workflow_run {
+                    let prs = run.pull_requests.unwrap_or_default();
+                    facts.base_branch = prs.first().and_then(|p| p.base.as_ref()?.git_ref.clone());
+                    facts.head_sha = run.head_sha;
+                    facts.triggering_run = run.id.map(|id| TriggeringRun {
+                        id,
+                        attempt: run.run_attempt,
+                        workflow_name: run.name,
+                        pr_numbers: prs.iter().filter_map(|p| p.number).collect(),
+                    });
+                }
+            }
+            _ => {
+                facts.head_sha = payload.after.filter(|sha| sha.bytes().any(|b| b != b'0'));
+            }
+        }
+        Ok(facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(name: &str) -> String {
+        let path = format!("{}/tests/data/events/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn pull_request_gives_number_head_and_base() {
+        let facts =
+            EventFacts::parse("pull_request", &reference("pull_request.opened.json")).unwrap();
+        assert_eq!(facts.pr_number, Some(2));
+        assert!(facts.head_sha.is_some());
+        assert_eq!(facts.base_branch.as_deref(), Some("master"));
+    }
+
+    #[test]
+    fn workflow_run_points_at_the_triggering_run() {
+        let facts = EventFacts::parse(
+            "workflow_run",
+            &reference("workflow_run.completed.with-pull-requests.json"),
+        )
+        .unwrap();
+        let run = facts.triggering_run.unwrap();
+        assert!(run.id > 0);
+        assert!(!run.pr_numbers.is_empty());
+    }
+
+    #[test]
+    fn a_deleted_tag_push_has_no_head() {
+        let facts = EventFacts::parse("push", &reference("push.tag-deleted.json")).unwrap();
+        assert_eq!(facts.head_sha, None);
+        let facts = EventFacts::parse("push", &reference("push.with-new-branch.json")).unwrap();
+        assert_eq!(facts.head_sha.map(|s| s.len()), Some(40));
+    }
+
+    #[test]
+    fn odd_payloads_are_not_fatal() {
+        assert_eq!(
+            EventFacts::parse("pull_request", r#"{"pull_request": {"number": null}}"#).unwrap(),
+            EventFacts::default()
+        );
+        assert!(EventFacts::parse("push", "[1]").is_err());
+    }
+}

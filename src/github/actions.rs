@@ -1,0 +1,111 @@
+//! The Actions endpoints: jobs of a run attempt, a job's log as a byte stream, annotations.
+
+use http::Method;
+use http_body_util::BodyExt;
+
+use super::client::{GitHub, Idempotence};
+use super::error::ApiError;
+use super::models::{Annotation, Job};
+
+/// GitHub caps a page at 100; asking for fewer only costs more requests.
+const PER_PAGE: u32 = 100;
+/// A run holds at most a few thousand jobs; this bounds a misbehaving `Link` chain.
+const MAX_JOB_PAGES: usize = 50;
+
+/// Why a job's log could not be read. Degraded, not fatal: the digest says so.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum LogUnavailable {
+    /// 404: the job is still running, or its log is not uploaded yet.
+    NotYet,
+    /// 410: the log is past the repository's retention period.
+    Expired,
+    /// Anything else (403 without `actions: read`, the blob host failing mid-stream …).
+    Failed(String),
+}
+
+impl std::fmt::Display for LogUnavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LogUnavailable::NotYet => {
+                write!(f, "the log is not available yet (job still running?)")
+            }
+            LogUnavailable::Expired => write!(f, "the log has expired (past the retention period)"),
+            LogUnavailable::Failed(why) => write!(f, "the log could not be downloaded: {why}"),
+        }
+    }
+}
+
+impl GitHub {
+    /// Every job of one run attempt, or of the latest attempt when `attempt` is `None`.
+    pub async fn list_jobs(&self, run_id: u64, attempt: Option<u32>) -> Result<Vec<Job>, ApiError> {
+        let route = match attempt {
+            Some(n) => self.repo_route(&format!(
+                "/actions/runs/{run_id}/attempts/{n}/jobs?per_page={PER_PAGE}"
+            )),
+            None => self.repo_route(&format!(
+                "/actions/runs/{run_id}/jobs?filter=latest&per_page={PER_PAGE}"
+            )),
+        };
+        self.get_all_pages("listing the run's jobs", &route, MAX_JOB_PAGES)
+            .await
+            .map_err(|e| {
+                let hint = match e.status_code() {
+                    Some(401) => "The token is invalid or expired: pass a valid `github-token` (the default `${{ github.token }}` works inside a workflow)".to_owned(),
+                    Some(403) => "The token may not read Actions data: add `permissions: actions: read` to the job (or the workflow)".to_owned(),
+                    Some(404) => format!(
+                        "No run {run_id}{} in {}: check `run-id`/`run-attempt` and GITHUB_REPOSITORY (a private repository also answers 404 to a token without access)",
+                        attempt.map(|a| format!(" attempt {a}")).unwrap_or_default(),
+                        self.repo
+                    ),
+                    _ => return e,
+                };
+                e.with_hint(hint)
+            })
+    }
+
+    /// Streams a job's log into `sink`, chunk by chunk, never holding the whole log.
+    ///
+    /// The API answers with a 302 to a short-lived URL on another host; octocrab's
+    /// `follow-redirect` layer follows it without forwarding the `Authorization` header.
+    pub async fn stream_job_log(
+        &self,
+        job_id: u64,
+        mut sink: impl FnMut(&[u8]),
+    ) -> Result<(), LogUnavailable> {
+        let route = self.repo_route(&format!("/actions/jobs/{job_id}/logs"));
+        let response = self
+            .send(
+                "downloading a job log",
+                Method::GET,
+                &route,
+                None,
+                Idempotence::Repeatable,
+            )
+            .await
+            .map_err(|e| match e.status_code() {
+                Some(404) => LogUnavailable::NotYet,
+                Some(410) => LogUnavailable::Expired,
+                Some(403) => LogUnavailable::Failed(format!(
+                    "{e}; the token needs `permissions: actions: read`"
+                )),
+                _ => LogUnavailable::Failed(e.to_string()),
+            })?;
+        let mut body = response.into_body();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| LogUnavailable::Failed(format!("{e:#}")))?;
+            if let Some(data) = frame.data_ref() {
+                sink(data);
+            }
+        }
+        Ok(())
+    }
+
+    /// The annotations of a check run (a job's `check_run_url` ends with its id).
+    pub async fn annotations(&self, check_run_id: u64) -> Result<Vec<Annotation>, ApiError> {
+        let route = self.repo_route(&format!(
+            "/check-runs/{check_run_id}/annotations?per_page={PER_PAGE}"
+        ));
+        self.get_all_pages("listing annotations", &route, 3).await
+    }
+}

@@ -1,0 +1,150 @@
+//! What went wrong talking to GitHub, with everything needed to act on it.
+
+use http::{Method, StatusCode};
+use http_body_util::BodyExt;
+
+use super::client::Response;
+
+/// A failed API call: the operation, the route, GitHub's status and message, and the request id
+/// GitHub support asks for. `hint` is the advice the caller knows how to give (which permission,
+/// which input).
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub operation: &'static str,
+    pub method: String,
+    pub route: String,
+    pub status: Option<StatusCode>,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed", self.operation)?;
+        if let Some(status) = self.status {
+            write!(f, ": HTTP {}", status.as_u16())?;
+        }
+        if !self.message.is_empty() {
+            write!(f, " ({})", self.message)?;
+        }
+        write!(f, " on {} {}", self.method, self.route)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, ". {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// GitHub's error bodies: `{"message": "...", "documentation_url": "..."}`.
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl ApiError {
+    pub(super) async fn from_response(
+        operation: &'static str,
+        method: &Method,
+        route: &str,
+        response: Response,
+    ) -> Self {
+        let status = response.status();
+        let request_id = response
+            .headers()
+            .get("x-github-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // Error bodies are small JSON documents; a hostile or broken one is cut short.
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
+        let message = serde_json::from_slice::<ErrorBody>(&body)
+            .ok()
+            .and_then(|b| b.message)
+            .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
+        ApiError {
+            operation,
+            method: method.to_string(),
+            route: strip_query(route),
+            status: Some(status),
+            message: one_line(&message),
+            request_id,
+            hint: None,
+        }
+    }
+
+    pub(super) fn transport(
+        operation: &'static str,
+        method: &Method,
+        route: &str,
+        error: &dyn std::fmt::Display,
+    ) -> Self {
+        ApiError {
+            operation,
+            method: method.to_string(),
+            route: strip_query(route),
+            status: None,
+            message: one_line(&format!("{error:#}")),
+            request_id: None,
+            hint: Some(
+                "Check GITHUB_API_URL and the network; the request never got an answer".into(),
+            ),
+        }
+    }
+
+    pub(super) fn unparsable(
+        operation: &'static str,
+        route: &str,
+        error: &dyn std::fmt::Display,
+    ) -> Self {
+        ApiError {
+            operation,
+            method: "GET".into(),
+            route: strip_query(route),
+            status: None,
+            message: one_line(&format!("unexpected response body: {error:#}")),
+            request_id: None,
+            hint: None,
+        }
+    }
+
+    pub(super) fn other(operation: &'static str, route: &str, message: &str) -> Self {
+        ApiError {
+            operation,
+            method: "GET".into(),
+            route: strip_query(route),
+            status: None,
+            message: message.into(),
+            request_id: None,
+            hint: None,
+        }
+    }
+
+    /// Adds the advice the caller can give for this status.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn status_code(&self) -> Option<u16> {
+        self.status.map(|s| s.as_u16())
+    }
+}
+
+fn strip_query(route: &str) -> String {
+    route.split('?').next().unwrap_or(route).to_owned()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

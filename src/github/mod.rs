@@ -1,0 +1,11 @@
+//! The only code that talks HTTP: a small client over octocrab, the endpoints we call, and
+//! serde models tolerant of GitHub's real response shapes.
+
+pub mod actions;
+pub mod client;
+pub mod error;
+pub mod models;
+
+pub use actions::LogUnavailable;
+pub use client::{GitHub, Idempotence, Repo, RetryPolicy};
+pub use error::ApiError;

@@ -1,0 +1,147 @@
+//! The real binary, run with the Actions environment against a mock GitHub.
+
+use std::process::Command;
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::*;
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_failure-digest"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+}
+
+#[tokio::test]
+async fn in_actions_it_writes_the_summary_and_the_outputs() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let jobs = vec![
+        job(1, "build", "success", None),
+        job(2, "test | unit", "failure", Some(4)),
+    ];
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/2/logs")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("2024-05-01T12:00:00.0000000Z ##[error]boom\n"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/repos/{OWNER_REPO}/check-runs/2/annotations"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::task::spawn_blocking({
+        let env = actions_env(&server, dir.path());
+        move || binary().envs(env).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("1 of 2 jobs failed"), "{summary}");
+    assert!(
+        summary.contains("Failed at step **Set up Ruby**") || summary.contains("Failed at step"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("| test | unit |"),
+        "a `|` in a job name must not split the table: {summary}"
+    );
+    let outputs = std::fs::read_to_string(dir.path().join("output.txt")).unwrap();
+    assert!(
+        outputs.contains("failed-jobs") && outputs.contains("\n1\n")
+            || outputs.contains("failed-jobs=1"),
+        "{outputs}"
+    );
+    assert!(outputs.contains("failure"), "{outputs}");
+}
+
+#[test]
+fn bad_configuration_exits_non_zero_with_an_error_line() {
+    let output = binary()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_RUN_ID", "1")
+        .env("INPUT_GITHUB-TOKEN", "x")
+        .env("INPUT_MAX-LINES", "many")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("::error::input `max-lines` must be a whole number"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_template_syntax_error_names_file_line_and_column_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.hbs"), "ok\n{{#each jobs}}\n{{name}\n").unwrap();
+    let output = binary()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_RUN_ID", "1")
+        .env("INPUT_GITHUB-TOKEN", "x")
+        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
+        .env("GITHUB_WORKSPACE", dir.path())
+        .env("INPUT_SUMMARY-TEMPLATE", "t.hbs")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("t.hbs has a template error at line 3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_bundled_replay_runs_offline() {
+    let output = binary()
+        .args([
+            "--replay",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rust-ci-failure"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("2 of 5 jobs failed"), "{stdout}");
+    assert!(stdout.contains("<!-- failure-digest:CI -->"), "{stdout}");
+}
+
+#[test]
+fn help_reads_well() {
+    let output = binary().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--repo",
+        "--run-id",
+        "--attempt",
+        "--dry-run",
+        "--replay",
+        "--format",
+    ] {
+        assert!(help.contains(flag), "{help}");
+    }
+}

@@ -1,0 +1,109 @@
+//! Downloading failed jobs' logs: the redirect, the token, unavailable logs.
+
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::*;
+
+const LOG: &str = "2024-05-01T12:00:00.0000000Z ##[group]Run cargo test\n\
+2024-05-01T12:00:01.0000000Z test parser::it_works ... FAILED\n\
+2024-05-01T12:00:02.0000000Z ##[error]Process completed with exit code 101.\n";
+
+#[tokio::test]
+async fn the_log_redirect_never_carries_the_token_to_the_blob_host() {
+    let api = MockServer::start().await;
+    let blob = MockServer::start().await;
+    fail_on_unexpected(&api).await;
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(vec![job(
+            7,
+            "test",
+            "failure",
+            Some(4),
+        )])))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/7/logs")))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/blob/job-7.txt?sig=abc", blob.uri()).as_str(),
+        ))
+        .expect(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/repos/{OWNER_REPO}/check-runs/7/annotations"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/blob/job-7.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(LOG))
+        .expect(1)
+        .mount(&blob)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&api, dir.path())).await;
+    let digest = outcome.unwrap().digest;
+    assert!(
+        digest.failed_jobs[0]
+            .excerpt_text
+            .contains("it_works ... FAILED"),
+        "{:?}",
+        digest.failed_jobs[0]
+    );
+    for request in blob.received_requests().await.unwrap() {
+        assert!(
+            request.headers.get("authorization").is_none(),
+            "the token reached the blob host"
+        );
+    }
+}
+
+#[tokio::test]
+async fn expired_and_missing_logs_are_noted_not_fatal() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let jobs = vec![
+        job(1, "old", "failure", Some(4)),
+        job(2, "running", "failure", Some(4)),
+    ];
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
+        .mount(&server)
+        .await;
+    for (id, status) in [(1, 410), (2, 404)] {
+        Mock::given(method("GET"))
+            .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"message": "Gone"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/repos/{OWNER_REPO}/check-runs/{id}/annotations"
+            )))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(fixture("openapi-check-annotation-items.json")),
+            )
+            .mount(&server)
+            .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
+    let outcome = outcome.unwrap();
+    assert_eq!(outcome.degraded.len(), 2, "{:?}", outcome.degraded);
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("the log has expired"), "{summary}");
+    assert!(summary.contains("not available yet"), "{summary}");
+    assert!(
+        summary.contains("README.md:2"),
+        "annotations still shown: {summary}"
+    );
+}

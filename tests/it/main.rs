@@ -1,0 +1,8 @@
+//! End-to-end tests: the library's entry point and the real binary against a wiremock GitHub
+//! that answers with GitHub's own response shapes (`tests/data/openapi-*.json`, taken from the
+//! OpenAPI description). Compiled as one test binary to keep builds fast.
+
+mod binary;
+mod jobs;
+mod logs;
+mod support;

@@ -1,0 +1,114 @@
+//! A mock GitHub and helpers to run the program against it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use failure_digest::app::{self, Outcome};
+use failure_digest::cli::Cli;
+use failure_digest::config::Config;
+use failure_digest::github::RetryPolicy;
+use serde_json::{json, Value};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const OWNER_REPO: &str = "octo-org/octo-repo";
+pub const RUN_ID: u64 = 29679449;
+
+/// Loads a JSON fixture from `tests/data/`.
+pub fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .unwrap()
+}
+
+/// A job in GitHub's exact shape (the OpenAPI example), renamed and re-concluded.
+/// `failed_step`: the step number that failed, others succeed.
+pub fn job(id: u64, name: &str, conclusion: &str, failed_step: Option<u64>) -> Value {
+    let mut job = fixture("openapi-job-paginated.json")["jobs"][0].clone();
+    job["id"] = json!(id);
+    job["name"] = json!(name);
+    job["conclusion"] = json!(conclusion);
+    job["html_url"] = json!(format!(
+        "https://github.com/{OWNER_REPO}/actions/runs/{RUN_ID}/job/{id}"
+    ));
+    job["check_run_url"] = json!(format!(
+        "https://api.github.com/repos/{OWNER_REPO}/check-runs/{id}"
+    ));
+    if let Some(failed) = failed_step {
+        for step in job["steps"].as_array_mut().unwrap() {
+            let n = step["number"].as_u64().unwrap();
+            step["conclusion"] = json!(match n.cmp(&failed) {
+                std::cmp::Ordering::Less => "success",
+                std::cmp::Ordering::Equal => "failure",
+                std::cmp::Ordering::Greater => "skipped",
+            });
+        }
+    }
+    job
+}
+
+pub fn jobs_page(jobs: Vec<Value>) -> Value {
+    json!({ "total_count": jobs.len(), "jobs": jobs })
+}
+
+pub fn jobs_route(attempt: u32) -> String {
+    format!("/repos/{OWNER_REPO}/actions/runs/{RUN_ID}/attempts/{attempt}/jobs")
+}
+
+/// Any request nobody expected fails the test loudly when the server is dropped.
+pub async fn fail_on_unexpected(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
+        .with_priority(u8::MAX)
+        .expect(0)
+        .named("unexpected request")
+        .mount(server)
+        .await;
+}
+
+/// The Actions environment of a reporter job in `octo-org/octo-repo`, talking to `server`.
+pub fn actions_env(server: &MockServer, dir: &std::path::Path) -> HashMap<String, String> {
+    [
+        ("GITHUB_ACTIONS", "true".to_owned()),
+        ("GITHUB_API_URL", server.uri()),
+        ("GITHUB_SERVER_URL", "https://github.com".into()),
+        ("GITHUB_REPOSITORY", OWNER_REPO.into()),
+        ("GITHUB_RUN_ID", RUN_ID.to_string()),
+        ("GITHUB_RUN_ATTEMPT", "1".into()),
+        ("GITHUB_WORKFLOW", "CI".into()),
+        ("GITHUB_EVENT_NAME", "push".into()),
+        ("INPUT_GITHUB-TOKEN", "ghs_secret".into()),
+        ("INPUT_COMMENT", "never".into()),
+        (
+            "GITHUB_STEP_SUMMARY",
+            dir.join("summary.md").display().to_string(),
+        ),
+        (
+            "GITHUB_OUTPUT",
+            dir.join("output.txt").display().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Retries fast enough for tests, with the same shape as the real policy.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_backoff: Duration::from_millis(10),
+        max_total_wait: Duration::from_secs(5),
+    }
+}
+
+/// Runs the library entry point with `env`; returns the outcome and what was printed.
+pub async fn run_with_env(env: &HashMap<String, String>) -> (anyhow::Result<Outcome>, String) {
+    let config = match Config::load(&Cli::default(), &|name: &str| env.get(name).cloned()) {
+        Ok(config) => config,
+        Err(error) => return (Err(error), String::new()),
+    };
+    let mut stdout = Vec::new();
+    let result = app::run(&config, fast_retry(), &mut stdout).await;
+    (result, String::from_utf8(stdout).unwrap())
+}
