@@ -17,6 +17,8 @@
 
 mod helpers;
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod testutil;

@@ -1,24 +1,8 @@
-use super::testutil::{code_blocks, events, live_references, row_widths, text_of, violations};
+use super::testutil::{
+    assert_contained_block, assert_inline_contained, events, expected_code, live_references,
+    row_widths, text_of,
+};
 use super::*;
-
-/// Embeds `block` between two paragraphs and checks it parses as exactly one code block holding
-/// `expected`, with both paragraphs intact.
-fn assert_contained_block(block: &str, expected: &str) {
-    let doc = format!("before\n\n{block}\nafter\n");
-    assert_eq!(code_blocks(&doc), vec![expected.to_owned()], "doc: {doc:?}");
-    let evs = events(&doc);
-    let text = text_of(&evs);
-    assert!(text.starts_with("before"), "{doc:?}");
-    assert!(text.ends_with("after"), "{doc:?}");
-}
-
-fn expected_code(text: &str) -> String {
-    let mut s = normalize_code_text(text);
-    if !s.is_empty() && !s.ends_with('\n') {
-        s.push('\n');
-    }
-    s
-}
 
 #[test]
 fn code_block_simple() {
@@ -72,46 +56,6 @@ fn code_text_normalisation() {
     assert_eq!(normalize_code_text("\0x\u{1b}"), "\u{fffd}x\u{fffd}");
     assert_eq!(normalize_code_text("tab\there"), "tab\there");
     assert_eq!(normalize_code_text("é 日本 🦀"), "é 日本 🦀");
-}
-
-/// Renders `s` in a paragraph, on its own line, under a paragraph line (setext), and in a table
-/// cell; asserts nothing escapes and returns the paragraph's text.
-fn assert_inline_contained(s: &str) -> String {
-    let x = inline(s);
-    assert!(!x.contains('\n') && !x.contains('\r'), "{x:?}");
-    let para = format!("before {x} after\n");
-    let evs = events(&para);
-    assert!(
-        violations(&evs).is_empty(),
-        "{para:?}: {:?}",
-        violations(&evs)
-    );
-    let text = text_of(&evs);
-    assert!(live_references(&text).is_empty(), "{para:?}: {text:?}");
-
-    for doc in [
-        format!("{x}\n"),
-        format!("para\n{x}\n"),
-        format!("> q\n{x}\n"),
-    ] {
-        let evs = events(&doc);
-        let bad: Vec<_> = violations(&evs)
-            .into_iter()
-            .filter(|v| !v.contains("BlockQuote"))
-            .collect();
-        assert!(bad.is_empty(), "{doc:?}: {bad:?}");
-    }
-
-    let table = format!("| a | b |\n|---|---|\n| {x} | z |\n");
-    let evs = events(&table);
-    assert!(
-        violations(&evs).is_empty(),
-        "{table:?}: {:?}",
-        violations(&evs)
-    );
-    assert_eq!(row_widths(&evs), vec![2, 2], "{table:?}");
-    assert!(live_references(&text_of(&evs)).is_empty(), "{table:?}");
-    text
 }
 
 #[test]
@@ -265,4 +209,93 @@ fn truncation_respects_chars_and_references() {
     assert_eq!(truncate_markdown_safe("a&#8203;b", 8), "a&#8203;");
     assert_eq!(truncate_markdown_safe("a & b", 3), "a ");
     assert_eq!(truncate_markdown_safe("", 0), "");
+}
+
+fn registry() -> handlebars::Handlebars<'static> {
+    let mut hb = handlebars::Handlebars::new();
+    configure(&mut hb);
+    hb
+}
+
+const HOSTILE_NAME: &str = "<details>@octocat #1 | `x` *y* https://evil.example\n# h";
+const HOSTILE_LOG: &str = "ok\n```\n</details>\n@everyone #42\n````\n~~~\n\0\u{1b}[31m";
+
+#[test]
+fn handlebars_escapes_variables_as_markdown() {
+    let hb = registry();
+    let data = serde_json::json!({ "name": HOSTILE_NAME, "log": HOSTILE_LOG, "n": 3 });
+    let out = hb
+        .render_template("| job | n |\n|---|---|\n| {{name}} | {{n}} |\n", &data)
+        .unwrap();
+    assert_eq!(
+        out,
+        format!("| job | n |\n|---|---|\n| {} | 3 |\n", inline(HOSTILE_NAME))
+    );
+    let evs = events(&out);
+    assert!(super::testutil::violations(&evs).is_empty(), "{out}");
+    assert_eq!(row_widths(&evs), vec![2, 2]);
+    assert!(live_references(&text_of(&evs)).is_empty());
+
+    // Triple-stash stays raw: only for our own markdown.
+    let raw = hb.render_template("{{{name}}}", &data).unwrap();
+    assert_eq!(raw, HOSTILE_NAME);
+}
+
+#[test]
+fn handlebars_code_helper_contains_the_log() {
+    let hb = registry();
+    let data = serde_json::json!({ "name": HOSTILE_NAME, "log": HOSTILE_LOG });
+    let template = "<details><summary>{{name}}</summary>\n\n{{code log}}\n</details>\n\nafter\n";
+    let out = hb.render_template(template, &data).unwrap();
+    assert!(out.contains(&code_block(HOSTILE_LOG)), "{out}");
+    assert_eq!(
+        super::testutil::code_blocks(&out),
+        vec![expected_code(HOSTILE_LOG)]
+    );
+    // The summary line is an HTML block: the name must not open or close any tag in it.
+    let first_line = out.lines().next().unwrap();
+    assert_eq!(first_line.matches('<').count(), 3, "{first_line}");
+    assert!(!first_line.contains('@') || first_line.contains("@&#8203;"));
+    // Same output with triple-stash: helpers escape themselves.
+    let triple = hb.render_template("{{{code log}}}", &data).unwrap();
+    assert_eq!(triple, code_block(HOSTILE_LOG));
+    // Missing and non-string values.
+    assert_eq!(
+        hb.render_template("{{code missing}}", &data).unwrap(),
+        "```\n```\n"
+    );
+    assert_eq!(
+        hb.render_template("{{code 12}}", &data).unwrap(),
+        "```\n12\n```\n"
+    );
+}
+
+#[test]
+fn handlebars_truncate_and_link_helpers() {
+    let hb = registry();
+    let data = serde_json::json!({
+        "name": HOSTILE_NAME,
+        "url": "https://github.com/o/r/actions/runs/1/job/2",
+        "bad": "javascript:alert(1)",
+    });
+    assert_eq!(
+        hb.render_template("{{truncate name 10}}", &data).unwrap(),
+        inline_capped(HOSTILE_NAME, 10)
+    );
+    assert_eq!(
+        hb.render_template("{{{truncate name 10}}}", &data).unwrap(),
+        inline_capped(HOSTILE_NAME, 10)
+    );
+    assert!(hb.render_template("{{truncate name}}", &data).is_err());
+    assert!(hb
+        .render_template("{{truncate name \"x\"}}", &data)
+        .is_err());
+    assert_eq!(
+        hb.render_template("{{link name url}}", &data).unwrap(),
+        link(HOSTILE_NAME, "https://github.com/o/r/actions/runs/1/job/2")
+    );
+    assert_eq!(
+        hb.render_template("{{link name bad}}", &data).unwrap(),
+        inline(HOSTILE_NAME)
+    );
 }

@@ -2,6 +2,8 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use super::{inline, normalize_code_text};
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -120,4 +122,83 @@ pub fn live_references(text: &str) -> Vec<String> {
         found.push("www.".to_owned());
     }
     found
+}
+
+/// Embeds `block` between two paragraphs and checks the document is exactly: paragraph
+/// "before", one code block holding `expected`, paragraph "after".
+pub fn assert_contained_block(block: &str, expected: &str) {
+    let doc = format!("before\n\n{block}\nafter\n");
+    let mut shape = Vec::new();
+    let mut code = String::new();
+    let mut in_code = false;
+    for e in events(&doc) {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                shape.push("code".to_owned());
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if in_code => code.push_str(&t),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            other => shape.push(format!("{other:?}")),
+        }
+    }
+    assert_eq!(
+        shape,
+        [
+            r#"Text(Borrowed("before"))"#,
+            "code",
+            r#"Text(Borrowed("after"))"#
+        ],
+        "doc: {doc:?}"
+    );
+    assert_eq!(code, expected, "doc: {doc:?}");
+}
+
+pub fn expected_code(text: &str) -> String {
+    let mut s = normalize_code_text(text);
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+/// Renders `s` in a paragraph, on its own line, under a paragraph line (setext), and in a table
+/// cell; asserts nothing escapes and returns the paragraph's text.
+pub fn assert_inline_contained(s: &str) -> String {
+    let x = inline(s);
+    assert!(!x.contains('\n') && !x.contains('\r'), "{x:?}");
+    let para = format!("before {x} after\n");
+    let evs = events(&para);
+    assert!(
+        violations(&evs).is_empty(),
+        "{para:?}: {:?}",
+        violations(&evs)
+    );
+    let text = text_of(&evs);
+    assert!(live_references(&text).is_empty(), "{para:?}: {text:?}");
+
+    for doc in [
+        format!("{x}\n"),
+        format!("para\n{x}\n"),
+        format!("> q\n{x}\n"),
+    ] {
+        let evs = events(&doc);
+        let bad: Vec<_> = violations(&evs)
+            .into_iter()
+            .filter(|v| !v.contains("BlockQuote"))
+            .collect();
+        assert!(bad.is_empty(), "{doc:?}: {bad:?}");
+    }
+
+    let table = format!("| a | b |\n|---|---|\n| {x} | z |\n");
+    let evs = events(&table);
+    assert!(
+        violations(&evs).is_empty(),
+        "{table:?}: {:?}",
+        violations(&evs)
+    );
+    assert_eq!(row_widths(&evs), vec![2, 2], "{table:?}");
+    assert!(live_references(&text_of(&evs)).is_empty(), "{table:?}");
+    text
 }
