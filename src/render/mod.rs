@@ -4,7 +4,6 @@
 //! for untrusted text. Log excerpts are fenced by the `code` helper; links by the `link` helper.
 
 pub mod budget;
-mod helpers;
 pub mod markdown;
 
 use std::path::PathBuf;
@@ -39,9 +38,7 @@ impl Renderer {
         comment: Option<&(PathBuf, String)>,
     ) -> anyhow::Result<Renderer> {
         let mut hb = Handlebars::new();
-        hb.register_escape_fn(markdown::escape_markdown);
-        markdown::register_helpers(&mut hb);
-        helpers::register(&mut hb);
+        markdown::configure(&mut hb);
         register(
             &mut hb,
             SUMMARY,
