@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+#
+# failure-digest as a container action: a static musl binary on distroless/static (CA certificates,
+# tzdata, /etc/passwd; no shell, no package manager). Target size: <= 15 MB.
+#
+#   docker buildx build --platform linux/amd64,linux/arm64 -t failure-digest .
+#
+# Base images are pinned by tag, not by digest. Dependabot (.github/dependabot.yml) proposes tag
+# bumps; pinning by digest (FROM image:tag@sha256:...) is optional hardening not done yet.
+#
+# The build stage runs on the *target* platform (under QEMU for the non-native arch in release.yml),
+# so each arch compiles its own native musl target with alpine's gcc: no cross C toolchain for ring.
+# Slower for arm64, but simple; release.yml notes the faster alternative.
+
+FROM rust:1.95-alpine AS build
+# Set by buildx to the platform being built (amd64, arm64).
+ARG TARGETARCH
+# ring compiles C: gcc (already in the rust image) needs the musl headers and crt files.
+# Not version-pinned: alpine drops old package versions from its mirrors, which breaks pinned builds.
+# hadolint ignore=DL3018
+RUN apk add --no-cache musl-dev
+WORKDIR /src
+
+# Map the Docker arch to the Rust target once; later steps read it back from /rust-target.
+RUN case "${TARGETARCH:-amd64}" in \
+      amd64) echo x86_64-unknown-linux-musl ;; \
+      arm64) echo aarch64-unknown-linux-musl ;; \
+      *) echo "unsupported TARGETARCH=${TARGETARCH}" >&2; exit 1 ;; \
+    esac > /rust-target \
+ && rustup target add "$(cat /rust-target)"
+
+# Dependencies first: this layer only changes with Cargo.toml / Cargo.lock, so editing src/ does
+# not download the registry again. Cargo refuses a manifest without targets, hence the stubs.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && : > src/lib.rs \
+ && cargo fetch --locked --target "$(cat /rust-target)" \
+ && rm -r src
+
+# The binary embeds templates/*.hbs with include_str!, so they are part of the build input.
+COPY src ./src
+COPY templates ./templates
+ENV CARGO_PROFILE_RELEASE_STRIP=symbols
+RUN T="$(cat /rust-target)" \
+ && cargo build --release --locked --target "$T" --bin failure-digest \
+ && cp "target/$T/release/failure-digest" /failure-digest
+
+# distroless publishes no versioned tags for static-debian12 (latest, nonroot, debug, ...): the
+# tag is the Debian release; `:nonroot` would set USER 65532, which we must not (see below).
+# hadolint ignore=DL3007
+FROM gcr.io/distroless/static-debian12:latest
+LABEL org.opencontainers.image.title="failure-digest" \
+      org.opencontainers.image.description="Reports why a GitHub Actions workflow run failed: a step summary and a sticky PR comment" \
+      org.opencontainers.image.source="https://github.com/failure-digest/failure-digest" \
+      org.opencontainers.image.documentation="https://github.com/failure-digest/failure-digest#readme" \
+      org.opencontainers.image.licenses="MIT"
+COPY --from=build /failure-digest /failure-digest
+# No USER: GitHub runs container actions as root, and the file-command files it mounts
+# ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY under /github/file_commands) are root-owned.
+ENTRYPOINT ["/failure-digest"]
