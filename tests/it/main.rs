@@ -6,3 +6,4 @@ mod binary;
 mod jobs;
 mod logs;
 mod support;
+mod templates;
