@@ -107,3 +107,72 @@ async fn expired_and_missing_logs_are_noted_not_fatal() {
         "annotations still shown: {summary}"
     );
 }
+
+/// Records when each log request arrived; answers slowly, like a distant blob host.
+struct SlowLogHost {
+    arrivals: std::sync::Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl wiremock::Respond for SlowLogHost {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        self.arrivals
+            .lock()
+            .unwrap()
+            .push(std::time::Instant::now());
+        ResponseTemplate::new(200)
+            .set_body_string("2024-05-01T12:00:00.0000000Z ##[error]boom\n")
+            .set_delay(std::time::Duration::from_millis(400))
+    }
+}
+
+#[tokio::test]
+async fn logs_download_in_parallel_with_a_bound() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let jobs = (1..=18)
+        .map(|id| job(id, &format!("shard {id}"), "failure", Some(4)))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
+        .mount(&server)
+        .await;
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(r"/actions/jobs/\d+/logs$"))
+        .respond_with(SlowLogHost {
+            arrivals: arrivals.clone(),
+        })
+        .expect(18)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            r"/check-runs/\d+/annotations$",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
+    assert_eq!(outcome.unwrap().digest.failed_jobs.len(), 18);
+
+    // Requests that arrived within 200 ms of each other were in flight together (each takes 400).
+    let mut times = arrivals.lock().unwrap().clone();
+    times.sort();
+    let most_together = (0..times.len())
+        .map(|i| {
+            times[i..]
+                .iter()
+                .take_while(|t| t.duration_since(times[i]).as_millis() < 200)
+                .count()
+        })
+        .max()
+        .unwrap();
+    let bound = failure_digest::app::LOG_DOWNLOADS_IN_PARALLEL;
+    assert!(most_together > 1, "logs were downloaded one at a time");
+    assert!(
+        most_together <= bound,
+        "{most_together} downloads at once, bound is {bound}"
+    );
+}
