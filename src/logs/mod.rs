@@ -284,6 +284,15 @@ impl State {
             }
         };
         let (seq, n, cut) = (self.seq, line.line_number, line.truncated_bytes);
+        if self.timed && matches!(role, Role::Error { .. }) && !self.unit_relevant {
+            // Attribution can misplace a same-second boundary; an error stamped
+            // inside a failed step's time window still belongs to the excerpt.
+            let failed = &self.failed;
+            let secs = line.time.map(|t| t.secs);
+            if secs.is_some_and(|s| self.tracker.in_window_of(s, |i| failed[i])) {
+                self.unit_relevant = true;
+            }
+        }
         if self.timed && matches!(role, Role::Error { .. }) {
             let class = if role == (Role::Error { generic: true }) {
                 Class::GenericError
@@ -296,16 +305,19 @@ impl State {
         self.log_tail.push(seq, n, body, cut, display);
         if self.unit_relevant {
             self.collector.line(seq, n, body, cut, role, display);
+        } else {
+            self.collector.passive(seq, n, body, cut, display);
         }
     }
 
     fn close_unit(&mut self) {
+        if self.timed && !self.unit_relevant {
+            self.collector.discard();
+            return;
+        }
         let (set, has_error, has_hit) = self.collector.take();
-        if self.timed {
-            if self.unit_relevant {
-                self.primary.absorb(set);
-            }
-        } else if has_error {
+        // Timed mode only gets here for a failed step's unit.
+        if self.timed || has_error {
             self.primary.absorb(set);
         } else if has_hit {
             self.secondary.absorb(set);

@@ -360,6 +360,32 @@ impl Collector {
         }
     }
 
+    /// A line of a unit not (yet) known to matter: only remembered in the
+    /// rings, so that context and tail exist if an error later rescues it.
+    pub fn passive(
+        &mut self,
+        seq: u64,
+        line_number: u64,
+        raw: &[u8],
+        truncated: u64,
+        display: Display,
+    ) {
+        self.tail.push(seq, line_number, raw, truncated, display);
+        self.before.push(seq, line_number, raw, truncated, display);
+    }
+
+    /// Forgets the unit without producing candidates.
+    pub fn discard(&mut self) {
+        self.tail.clear();
+        self.before.clear();
+        self.after_left = 0;
+        self.has_error = false;
+        self.has_hit = false;
+        if !self.set.is_empty() {
+            self.set = CandidateSet::new(self.max_lines, self.context);
+        }
+    }
+
     /// Ends the unit: adds the tail and hands back its candidates, ready for the next unit.
     pub fn take(&mut self) -> (CandidateSet, bool, bool) {
         self.tail.drain_into(&mut self.set, Class::Tail, 0);

@@ -117,23 +117,17 @@ impl StepTracker {
     /// Places one line, given its timestamp (whole seconds) and marker hint.
     pub fn observe(&mut self, secs: Option<i64>, hint: Hint<'_>) -> Placement {
         let first = std::mem::take(&mut self.first_line);
-        let moved = if self.timed {
+        // A new segment starts at every start marker and after a step-ending
+        // error, in both modes; in timed mode a step change starts one too.
+        let mut moved = hint.starts_something() || self.ended;
+        if self.timed {
             let secs = secs.or(self.last_secs);
             self.last_secs = secs;
-            match secs {
-                Some(s) => self.observe_timed(s, hint),
-                None => false,
+            if let Some(s) = secs {
+                moved |= self.observe_timed(s, hint);
             }
-        } else {
-            let moved = hint.starts_something() || self.ended;
-            if moved {
-                self.ended = false;
-            }
-            moved
-        };
-        if hint == Hint::StepEndingError {
-            self.ended = true;
         }
+        self.ended = hint == Hint::StepEndingError;
         if moved {
             self.unit += 1;
         }
@@ -142,6 +136,16 @@ impl StepTracker {
             unit: self.unit,
             starts_unit: moved || first,
         }
+    }
+
+    /// Is this second inside the window of a step for which `pred` holds?
+    pub fn in_window_of(&self, secs: i64, mut pred: impl FnMut(usize) -> bool) -> bool {
+        self.steps.iter().enumerate().any(|(i, t)| {
+            t.viable
+                && pred(i)
+                && t.start.is_some_and(|st| st <= secs)
+                && t.end.is_none_or(|e| secs <= e)
+        })
     }
 
     fn next_viable(&self, after: usize) -> Option<usize> {
@@ -194,17 +198,21 @@ impl StepTracker {
             Hint::RunHeader(title) => {
                 let names_next = title_matches(title, &next.name);
                 let names_cur = title_matches(title, &cur.name);
-                // A title naming the next step tolerates one second of rounding.
-                let started =
-                    next_started || (names_next && next.start.is_some_and(|st| st <= s + 1));
-                if !started {
+                // A title clearly naming the next step wins, with one second
+                // of tolerance for rounding.
+                if names_next && !names_cur && next.start.is_some_and(|st| st <= s + 1) {
+                    return self.enter(n, hint);
+                }
+                if !next_started {
                     return false; // an inner step of a composite action, or our own header
                 }
-                let own_header_pending = !self.header_seen && cur.expects_header && !self.ended;
-                // Our own header comes first, unless the title clearly names the next step.
-                let clearly_next = names_next && !names_cur;
-                if own_header_pending && !clearly_next {
-                    self.header_seen = true;
+                // Same second: a step named after its header (`Run …`, the
+                // default) would have matched, so this is an inner step.
+                if next.name.starts_with("Run ") && !self.ended {
+                    return false;
+                }
+                if !self.header_seen && cur.expects_header && !self.ended {
+                    self.header_seen = true; // our own header comes first
                     return false;
                 }
                 self.enter(n, hint)
