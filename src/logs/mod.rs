@@ -141,6 +141,8 @@ struct State {
     in_header: bool,
     header_lines: u32,
     seq: u64,
+    /// Timed mode: (second, is it inside a failed step's window?) of the last line.
+    window_cache: Option<(i64, bool)>,
     /// Candidates of the steps/segments that explain the failure.
     primary: CandidateSet,
     /// Markers-only mode: segments with error shapes but no `##[error]`.
@@ -187,6 +189,7 @@ impl LogAnalyzer {
                 in_header: false,
                 header_lines: 0,
                 seq: 0,
+                window_cache: None,
                 primary: CandidateSet::new(m, c),
                 secondary: CandidateSet::new(m, c),
                 job_errors: CandidateSet::new(m, c),
@@ -284,14 +287,13 @@ impl State {
             }
         };
         let (seq, n, cut) = (self.seq, line.line_number, line.truncated_bytes);
-        if self.timed && matches!(role, Role::Error { .. }) && !self.unit_relevant {
-            // Attribution can misplace a same-second boundary; an error stamped
-            // inside a failed step's time window still belongs to the excerpt.
-            let failed = &self.failed;
-            let secs = line.time.map(|t| t.secs);
-            if secs.is_some_and(|s| self.tracker.in_window_of(s, |i| failed[i])) {
-                self.unit_relevant = true;
-            }
+        // Attribution can misplace a same-second boundary; an error stamped
+        // inside a failed step's time window still belongs to the excerpt.
+        // Lines outside every failed window can never be rescued: skip them.
+        let in_failed_window =
+            !self.unit_relevant && self.timed && self.in_failed_window(line.time);
+        if in_failed_window && matches!(role, Role::Error { .. }) {
+            self.unit_relevant = true;
         }
         if self.timed && matches!(role, Role::Error { .. }) {
             let class = if role == (Role::Error { generic: true }) {
@@ -305,9 +307,24 @@ impl State {
         self.log_tail.push(seq, n, body, cut, display);
         if self.unit_relevant {
             self.collector.line(seq, n, body, cut, role, display);
-        } else {
+        } else if in_failed_window {
             self.collector.passive(seq, n, body, cut, display);
         }
+    }
+
+    fn in_failed_window(&mut self, time: Option<LogTime>) -> bool {
+        let Some(secs) = time.map(|t| t.secs) else {
+            return self.window_cache.is_some_and(|(_, inside)| inside);
+        };
+        if let Some((s, inside)) = self.window_cache {
+            if s == secs {
+                return inside;
+            }
+        }
+        let failed = &self.failed;
+        let inside = self.tracker.in_window_of(secs, |i| failed[i]);
+        self.window_cache = Some((secs, inside));
+        inside
     }
 
     fn close_unit(&mut self) {

@@ -105,6 +105,12 @@ pub fn is_error_shape(text: &[u8]) -> bool {
     SHAPE_SET.is_match(text)
 }
 
+/// The prefilter alone, on raw bytes that may still hold escape sequences
+/// (`E   ` may follow a colour code, so it is searched anywhere).
+pub fn may_be_error_shape(raw: &[u8]) -> bool {
+    PREFILTER.is_match(raw) || memchr::memmem::find(raw, b"E   ").is_some()
+}
+
 /// `Process completed with exit code N.` — the runner's generic, least
 /// informative error.
 pub fn is_generic_exit_error(text: &[u8]) -> bool {

@@ -407,6 +407,12 @@ impl Collector {
 /// sanitizing, so colour codes cannot hide a shape (pytest paints `E   ` red).
 fn is_hit(raw: &[u8]) -> bool {
     if memchr::memchr(0x1b, raw).is_some() {
+        // Cheap raw check first: sanitizing only removes bytes, so a keyword
+        // absent from the raw line (escape codes inside a keyword aside) is
+        // absent after sanitizing too.
+        if !patterns::may_be_error_shape(raw) {
+            return false;
+        }
         patterns::is_error_shape(sanitize_line(raw).as_bytes())
     } else {
         patterns::is_error_shape(raw)
