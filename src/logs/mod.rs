@@ -1,20 +1,77 @@
-//! Streaming log analysis (pure: no I/O). PLACEHOLDER until the real pipeline lands.
+//! Streaming log analysis: from a job log's bytes to a short excerpt that
+//! explains the failure.
+//!
+//! Pure: no I/O, no clocks, no environment. The caller pushes the log's bytes
+//! in any chunking into a [`LogAnalyzer`] and gets a [`JobExcerpt`] back.
+//! Memory stays bounded whatever the log's length: a line carry buffer, a few
+//! small rings of lines, and a capped candidate set — never the whole log.
+//!
+//! The pipeline, one direction:
+//! [`decode`] (bytes → lines: BOM, timestamps, line endings, length cap) →
+//! [`steps`] (line → step, from markers and step times) →
+//! [`select`] (hits, context, tail → capped, de-duplicated excerpt), with
+//! [`patterns`] recognising error shapes and [`sanitize`] making text safe.
 
-use chrono::{DateTime, Utc};
+pub mod decode;
+mod marker;
+pub mod patterns;
+pub mod sanitize;
+pub mod select;
+pub mod steps;
 
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
+pub use sanitize::sanitize_line;
+
+use marker::Marker;
+use select::{CandidateSet, Class, Collector, Display, Ring, Role};
+use steps::StepTracker;
+
+/// One step of the job, as the jobs API reports it (the caller converts).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StepInfo {
     pub number: u32,
     pub name: String,
+    /// `success`, `failure`, `skipped`, `cancelled`, `timed_out`, anything else, or none yet.
     pub conclusion: Option<String>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub completed_at: Option<DateTime<Utc>>,
+    /// Second precision.
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(Debug, Clone)]
+impl StepInfo {
+    /// Did this step end in a way the excerpt should explain?
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self.conclusion.as_deref(),
+            Some("failure" | "timed_out" | "cancelled" | "startup_failure")
+        )
+    }
+
+    fn is_unknown_outcome(&self) -> bool {
+        !self.is_failed()
+            && !matches!(
+                self.conclusion.as_deref(),
+                None | Some("success" | "skipped" | "neutral")
+            )
+    }
+}
+
+/// Limits for one job's excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExcerptOptions {
+    /// Lines in the excerpt at most (the `max-lines` input).
     pub max_lines: usize,
+    /// Bytes kept of one log line; the rest is counted, not stored.
     pub max_line_bytes: usize,
+    /// Lines of context kept before and after each hit.
     pub context: usize,
+    /// Last lines of the failed step kept as its tail.
+    pub tail: usize,
 }
 
 impl Default for ExcerptOptions {
@@ -23,92 +80,264 @@ impl Default for ExcerptOptions {
             max_lines: 40,
             max_line_bytes: 4096,
             context: 3,
+            tail: 12,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// The excerpt explaining one job's failure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobExcerpt {
+    /// The step the excerpt explains (the first failed step), if known.
     pub step_number: Option<u32>,
     pub step_name: Option<String>,
+    /// At most `max_lines`, in log order.
     pub lines: Vec<ExcerptLine>,
+    /// Candidate lines dropped by the cap.
     pub omitted_lines: u64,
+    /// Raw lines in the log.
     pub total_lines: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExcerptLine {
+    /// 1-based line number in the raw log.
     pub line_number: u64,
+    /// Decoded, sanitized, capped.
     pub text: String,
     pub kind: LineKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
+    /// An `##[error]` line.
     Error,
+    /// A well-known error shape (`error[E…]`, `FAILED`, `Traceback`, …).
     Match,
+    /// A line near an error or match.
     Context,
+    /// One of the last lines of the failed step (or of the log).
     Tail,
 }
 
+/// Streams one job's log into a [`JobExcerpt`].
+#[derive(Debug)]
 pub struct LogAnalyzer {
+    decoder: LineDecoder,
+    state: State,
+}
+
+#[derive(Debug)]
+struct State {
     options: ExcerptOptions,
-    pending: Vec<u8>,
-    lines: std::collections::VecDeque<String>,
-    total: u64,
+    tracker: StepTracker,
+    /// Per step index (steps sorted by number): explain this step?
+    failed: Vec<bool>,
+    first_failed: Option<(u32, String)>,
+    timed: bool,
+    collector: Collector,
+    unit_relevant: bool,
+    in_header: bool,
+    header_lines: u32,
+    seq: u64,
+    /// Timed mode: (second, is it inside a failed step's window?) of the last line.
+    window_cache: Option<(i64, bool)>,
+    /// Candidates of the steps/segments that explain the failure.
+    primary: CandidateSet,
+    /// Markers-only mode: segments with error shapes but no `##[error]`.
+    secondary: CandidateSet,
+    /// Timed mode: every `##[error]` of the job, in case attribution found nothing.
+    job_errors: CandidateSet,
+    log_tail: Ring,
 }
 
 impl LogAnalyzer {
-    pub fn new(_steps: &[StepInfo], options: &ExcerptOptions) -> Self {
+    pub fn new(steps: &[StepInfo], options: &ExcerptOptions) -> Self {
+        let options = ExcerptOptions {
+            max_lines: options.max_lines.max(1),
+            ..options.clone()
+        };
+        let mut steps: Vec<StepInfo> = steps.to_vec();
+        steps.sort_by_key(|s| s.number);
+        let mut failed: Vec<bool> = steps.iter().map(StepInfo::is_failed).collect();
+        if !failed.contains(&true) {
+            failed = steps.iter().map(StepInfo::is_unknown_outcome).collect();
+        }
+        let first_failed = steps
+            .iter()
+            .zip(&failed)
+            .find(|(_, &f)| f)
+            .map(|(s, _)| (s.number, sanitize_line(s.name.as_bytes())));
+        // Times are only worth trusting when they can place the failed step(s).
+        let want_timed = steps
+            .iter()
+            .zip(&failed)
+            .any(|(s, &f)| f && s.started_at.is_some());
+        let tracker = StepTracker::new(&steps, want_timed);
+        let timed = tracker.is_timed();
+        let (m, c) = (options.max_lines, options.context);
         LogAnalyzer {
-            options: options.clone(),
-            pending: Vec::new(),
-            lines: Default::default(),
-            total: 0,
+            decoder: LineDecoder::new(options.max_line_bytes),
+            state: State {
+                tracker,
+                failed,
+                first_failed,
+                timed,
+                collector: Collector::new(m, c, options.tail),
+                unit_relevant: true,
+                in_header: false,
+                header_lines: 0,
+                seq: 0,
+                window_cache: None,
+                primary: CandidateSet::new(m, c),
+                secondary: CandidateSet::new(m, c),
+                job_errors: CandidateSet::new(m, c),
+                log_tail: Ring::new(options.tail.max(1)),
+                options,
+            },
         }
     }
+
+    /// Feeds the next bytes of the log, in any chunking.
     pub fn feed(&mut self, chunk: &[u8]) {
-        self.pending.extend_from_slice(chunk);
-        while let Some(i) = self.pending.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=i).collect();
-            self.push(&line);
-        }
+        let state = &mut self.state;
+        self.decoder.feed(chunk, &mut |line| state.on_line(line));
     }
-    fn push(&mut self, line: &[u8]) {
-        self.total += 1;
-        let text = String::from_utf8_lossy(line).trim_end().to_string();
-        let text = text
-            .get(29..)
-            .filter(|_| text.as_bytes().get(28) == Some(&b' '))
-            .unwrap_or(&text)
-            .to_string();
-        self.lines.push_back(text);
-        if self.lines.len() > self.options.max_lines {
-            self.lines.pop_front();
-        }
+
+    /// Heap bytes the analyzer holds right now (for tests of boundedness).
+    pub fn retained_bytes(&self) -> usize {
+        let s = &self.state;
+        self.decoder.retained_bytes()
+            + s.collector.retained_bytes()
+            + s.primary.retained_bytes()
+            + s.secondary.retained_bytes()
+            + s.job_errors.retained_bytes()
+            + s.log_tail.retained_bytes()
     }
+
     pub fn finish(mut self) -> JobExcerpt {
-        if !self.pending.is_empty() {
-            let rest = std::mem::take(&mut self.pending);
-            self.push(&rest);
-        }
-        let first = self.total - self.lines.len() as u64;
+        let state = &mut self.state;
+        let total_lines = self.decoder.finish(&mut |line| state.on_line(line));
+        let mut s = self.state;
+        s.close_unit();
+        let set = if !s.primary.is_empty() {
+            s.primary
+        } else {
+            // Nothing attributable to a failed step: the job's errors and
+            // shapes, and the end of the log (a cancelled job, a runner crash).
+            let mut set = if s.timed { s.job_errors } else { s.secondary };
+            s.log_tail.drain_into(&mut set, Class::Tail, 0);
+            set
+        };
+        let (lines, omitted_lines) = set.select(s.options.max_lines);
+        let (step_number, step_name) = s.first_failed.unzip();
         JobExcerpt {
-            step_number: None,
-            step_name: None,
-            lines: self
-                .lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, text)| ExcerptLine {
-                    line_number: first + i as u64 + 1,
-                    text,
-                    kind: LineKind::Tail,
-                })
-                .collect(),
-            omitted_lines: 0,
-            total_lines: self.total,
+            step_number,
+            step_name,
+            lines,
+            omitted_lines,
+            total_lines,
+        }
+    }
+}
+
+impl State {
+    fn on_line(&mut self, line: DecodedLine<'_>) {
+        self.seq += 1;
+        let marker = Marker::parse(line.raw);
+        let placement = self
+            .tracker
+            .observe(line.time.map(|t| t.secs), marker.hint());
+        if placement.starts_unit {
+            if self.seq > 1 {
+                self.close_unit();
+            }
+            self.in_header = false;
+            self.unit_relevant = placement.step.is_none_or(|i| self.failed[i]);
+        }
+        let (role, display, body) = match marker {
+            Marker::EndGroup => {
+                self.in_header = false;
+                return;
+            }
+            Marker::RunHeader(rest) => {
+                self.in_header = true;
+                self.header_lines = 0;
+                (Role::NoHit, Display::Plain, rest)
+            }
+            Marker::Error { rest, generic, .. } => {
+                self.in_header = false;
+                (Role::Error { generic }, Display::Plain, rest)
+            }
+            Marker::Warning(rest) => (Role::NoHit, Display::Warning, rest),
+            Marker::Other(rest) => (Role::NoHit, Display::Plain, rest),
+            Marker::Text(_) => {
+                if self.in_header {
+                    // The command echo and `env:` of a step header: never an
+                    // error, not worth a line. A header that never closes
+                    // stops counting as one after a while.
+                    self.header_lines += 1;
+                    if self.header_lines <= 500 {
+                        return;
+                    }
+                    self.in_header = false;
+                }
+                (Role::Plain, Display::Plain, line.raw)
+            }
+        };
+        let (seq, n, cut) = (self.seq, line.line_number, line.truncated_bytes);
+        // Attribution can misplace a same-second boundary; an error stamped
+        // inside a failed step's time window still belongs to the excerpt.
+        // Lines outside every failed window can never be rescued: skip them.
+        let in_failed_window =
+            !self.unit_relevant && self.timed && self.in_failed_window(line.time);
+        if in_failed_window && matches!(role, Role::Error { .. }) {
+            self.unit_relevant = true;
+        }
+        if self.timed && matches!(role, Role::Error { .. }) {
+            let class = if role == (Role::Error { generic: true }) {
+                Class::GenericError
+            } else {
+                Class::Error
+            };
+            self.job_errors
+                .push(seq, n, display.text(body, cut), class, seq);
+        }
+        self.log_tail.push(seq, n, body, cut, display);
+        if self.unit_relevant {
+            self.collector.line(seq, n, body, cut, role, display);
+        } else if in_failed_window {
+            self.collector.passive(seq, n, body, cut, display);
+        }
+    }
+
+    fn in_failed_window(&mut self, time: Option<LogTime>) -> bool {
+        let Some(secs) = time.map(|t| t.secs) else {
+            return self.window_cache.is_some_and(|(_, inside)| inside);
+        };
+        if let Some((s, inside)) = self.window_cache {
+            if s == secs {
+                return inside;
+            }
+        }
+        let failed = &self.failed;
+        let inside = self.tracker.in_window_of(secs, |i| failed[i]);
+        self.window_cache = Some((secs, inside));
+        inside
+    }
+
+    fn close_unit(&mut self) {
+        if self.timed && !self.unit_relevant {
+            self.collector.discard();
+            return;
+        }
+        let (set, has_error, has_hit) = self.collector.take();
+        // Timed mode only gets here for a failed step's unit.
+        if self.timed || has_error {
+            self.primary.absorb(set);
+        } else if has_hit {
+            self.secondary.absorb(set);
         }
     }
 }

@@ -6,9 +6,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::*;
 
-const LOG: &str = "2024-05-01T12:00:00.0000000Z ##[group]Run cargo test\n\
-2024-05-01T12:00:01.0000000Z test parser::it_works ... FAILED\n\
-2024-05-01T12:00:02.0000000Z ##[error]Process completed with exit code 101.\n";
+/// Timed inside the fixture job's step 4 (`2020-01-20T09:42:45-08:00` to `…:48`), which fails.
+const LOG: &str = "2020-01-20T17:42:45.1000000Z ##[group]Run actions/cache@v3\n\
+2020-01-20T17:42:45.2000000Z ##[endgroup]\n\
+2020-01-20T17:42:46.0000000Z test parser::it_works ... FAILED\n\
+2020-01-20T17:42:47.0000000Z ##[error]Process completed with exit code 101.\n";
 
 #[tokio::test]
 async fn the_log_redirect_never_carries_the_token_to_the_blob_host() {

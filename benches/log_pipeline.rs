@@ -1,0 +1,202 @@
+//! Throughput and memory of the streaming log pipeline on a large generated log.
+//!
+//! `cargo bench --bench log_pipeline` (release). Size: `FD_BENCH_MB` (default 400).
+//! Generates a realistic job log to a temp file (timestamps, step groups,
+//! ANSI colour, occasional errors, a few multi-megabyte lines), then:
+//! 1. times `grep -c '##\[error\]'` on it (the baseline: a literal search),
+//! 2. feeds it through `LogAnalyzer` in 64 KiB chunks read from the file,
+//!    once with step times (the normal case) and once with no steps
+//!    (markers only: every line is classified),
+//!
+//! and prints MB/s, the ratio to grep and peak RSS (`VmHWM`).
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::time::Instant;
+
+use chrono::{TimeZone, Utc};
+use failure_digest::logs::{ExcerptOptions, LogAnalyzer, StepInfo};
+
+const BASE_SECS: i64 = 1_714_564_800; // 2024-05-01T12:00:00Z
+const LINES_PER_SEC: u64 = 20_000;
+const STEPS: u64 = 10;
+const FAILED_STEP: u64 = 9;
+
+fn timestamp(line: u64) -> String {
+    let secs = BASE_SECS + (line / LINES_PER_SEC) as i64;
+    let frac = (line % LINES_PER_SEC) * (10_000_000 / LINES_PER_SEC);
+    let t = Utc.timestamp_opt(secs, 0).single().expect("valid time");
+    format!("{}.{frac:07}Z ", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+/// Writes the log; returns (bytes, lines per step boundary).
+fn generate(path: &std::path::Path, target_bytes: u64) -> std::io::Result<(u64, Vec<u64>)> {
+    let mut out = BufWriter::with_capacity(1 << 16, File::create(path)?);
+    let mut written = 0u64;
+    let mut line = 0u64;
+    let per_step = target_bytes / STEPS;
+    let mut boundaries = Vec::new();
+    let long_line = "x".repeat(3 * 1024 * 1024);
+    let mut ts = timestamp(0);
+    let mut ts_line = 0;
+    for step in 1..=STEPS {
+        boundaries.push(line);
+        let step_end = per_step * step;
+        let mut body: Vec<String> = vec![
+            format!("##[group]Run ./scripts/step-{step}.sh --flag"),
+            format!("\x1b[36;1m./scripts/step-{step}.sh --flag\x1b[0m"),
+            "shell: /usr/bin/bash -e {0}".into(),
+            "env:".into(),
+            "  CARGO_TERM_COLOR: always".into(),
+            "##[endgroup]".into(),
+        ];
+        let mut i = 0u64;
+        while written < step_end {
+            let text: String = match i % 1000 {
+                0 if i.is_multiple_of(200_000) && i > 0 => long_line.clone(),
+                17 => format!("\x1b[1m\x1b[92m   Compiling\x1b[0m error-chain v0.12.{i}"),
+                311 if i % 50_000 == 311 => format!("warning: unused variable: `x{i}`"),
+                500 if i % 100_000 == 500 => {
+                    format!("\x1b[1m\x1b[91merror[E0425]\x1b[0m: cannot find value `y{i}` in this scope")
+                }
+                700 if i % 20_000 == 700 => "##[group]Inner group".into(),
+                701 if i % 20_000 == 701 => "##[endgroup]".into(),
+                n if n % 3 == 0 => format!("test module_{i}::case_{n} ... ok"),
+                n if n % 3 == 1 => format!(
+                    "\x1b[0m\x1b[33m[lint]\x1b[0m checking src/module_{n}/file_{i}.rs with 12 rules, 0 problems"
+                ),
+                n => format!("Downloaded crate-{n} v1.{i}.0 (https://static.crates.io/crates/crate-{n}/1.0.0/download)"),
+            };
+            body.push(text);
+            for t in body.drain(..) {
+                if line / LINES_PER_SEC != ts_line / LINES_PER_SEC || line.is_multiple_of(97) {
+                    ts = timestamp(line);
+                    ts_line = line;
+                }
+                out.write_all(ts.as_bytes())?;
+                out.write_all(t.as_bytes())?;
+                out.write_all(b"\n")?;
+                written += (ts.len() + t.len() + 1) as u64;
+                line += 1;
+            }
+            i += 1;
+        }
+        if step == FAILED_STEP {
+            for t in [
+                "error: could not compile `app` (lib) due to 3 previous errors",
+                "##[error]Process completed with exit code 101.",
+            ] {
+                ts = timestamp(line);
+                writeln!(out, "{ts}{t}")?;
+                line += 1;
+            }
+        }
+    }
+    boundaries.push(line);
+    out.flush()?;
+    Ok((written, boundaries))
+}
+
+fn steps_for(boundaries: &[u64]) -> Vec<StepInfo> {
+    let secs = |l: u64| {
+        Utc.timestamp_opt(BASE_SECS + (l / LINES_PER_SEC) as i64, 0)
+            .single()
+    };
+    (0..STEPS as usize)
+        .map(|i| StepInfo {
+            number: i as u32 + 1,
+            name: format!("Run ./scripts/step-{}.sh --flag", i + 1),
+            conclusion: Some(
+                if i as u64 + 1 == FAILED_STEP {
+                    "failure"
+                } else {
+                    "success"
+                }
+                .into(),
+            ),
+            started_at: secs(boundaries[i]),
+            completed_at: secs(boundaries[i + 1].saturating_sub(1)),
+        })
+        .collect()
+}
+
+fn vm_hwm_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn run_analyzer(path: &std::path::Path, steps: &[StepInfo]) -> std::io::Result<(f64, usize)> {
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let start = Instant::now();
+    let mut analyzer = LogAnalyzer::new(steps, &ExcerptOptions::default());
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        analyzer.feed(&buf[..n]);
+    }
+    let excerpt = analyzer.finish();
+    Ok((start.elapsed().as_secs_f64(), excerpt.lines.len()))
+}
+
+fn main() -> std::io::Result<()> {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let mb: u64 = std::env::var("FD_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let dir = std::env::temp_dir().join(format!("fd-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("job.log");
+    let t0 = Instant::now();
+    let (bytes, boundaries) = generate(&path, mb * 1024 * 1024)?;
+    let size_mb = bytes as f64 / (1024.0 * 1024.0);
+    println!(
+        "generated {size_mb:.0} MiB, {} lines in {:.1}s: {}",
+        boundaries.last().copied().unwrap_or(0),
+        t0.elapsed().as_secs_f64(),
+        path.display()
+    );
+    let steps = steps_for(&boundaries);
+    // Warm the page cache so both sides read from memory.
+    run_analyzer(&path, &[])?;
+
+    let g0 = Instant::now();
+    let grep = std::process::Command::new("grep")
+        .arg("-c")
+        .arg(r"##\[error\]")
+        .arg(&path)
+        .output();
+    let grep_secs = g0.elapsed().as_secs_f64();
+    match &grep {
+        Ok(out) => println!(
+            "grep -c '##\\[error\\]': {:.3}s = {:.0} MiB/s (count {})",
+            grep_secs,
+            size_mb / grep_secs,
+            String::from_utf8_lossy(&out.stdout).trim()
+        ),
+        Err(e) => println!("grep unavailable: {e}"),
+    }
+    for (label, steps) in [("with step times", &steps[..]), ("markers only", &[][..])] {
+        let mut best = f64::MAX;
+        let mut lines = 0;
+        for _ in 0..3 {
+            let (secs, n) = run_analyzer(&path, steps)?;
+            best = best.min(secs);
+            lines = n;
+        }
+        println!(
+            "LogAnalyzer ({label}): {best:.3}s = {:.0} MiB/s, {:.2}x grep, {lines} excerpt lines",
+            size_mb / best,
+            grep_secs / best,
+        );
+    }
+    if let Some(kib) = vm_hwm_kib() {
+        println!("peak RSS (VmHWM): {:.1} MiB", kib as f64 / 1024.0);
+    }
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

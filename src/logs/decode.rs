@@ -1,0 +1,417 @@
+//! Splitting a job-log byte stream into lines, push-style, with bounded memory.
+//!
+//! Pure: no I/O. The caller hands in bytes in any chunking; the decoder calls a
+//! sink once per line with borrowed bytes. Lines wholly inside a chunk are
+//! handed out in place; only an unfinished line is copied into a carry buffer,
+//! and that buffer never grows beyond `max_line_bytes` plus room for the
+//! prefix (ripgrep's `line_buffer` idea: an over-long line is a decision —
+//! keep the head, count the rest — never a surprise allocation).
+//!
+//! Per line it strips the UTF-8 BOM (stream start only), parses and strips the
+//! runner's `YYYY-MM-DDTHH:MM:SS.fffffffZ ` prefix, and understands `\n`,
+//! `\r\n` and a lone `\r`. Line numbers count raw lines as GitHub shows them;
+//! a lone `\r` (progress bars) splits a raw line into several segments that
+//! share its number and timestamp (empty segments after a `\r` are dropped).
+//! Escape sequences and control characters are *not* removed here — call
+//! [`DecodedLine::text`] (or [`super::sanitize_line`]) on the lines you keep,
+//! so the common line costs no allocation.
+
+use memchr::memchr2;
+
+use super::sanitize::sanitize_line;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Longest prefix we look at for BOM + timestamp: 3 + `2024-05-01T12:00:00.` (20)
+/// + up to 9 fraction digits + `Z ` = 34, rounded up.
+const PREFIX_ROOM: usize = 40;
+/// The smallest per-line cap accepted, so a prefix can always be recognised.
+const MIN_LINE_BYTES: usize = 64;
+
+/// A log timestamp: whole seconds since the Unix epoch plus nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogTime {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+/// One decoded line (or `\r`-separated segment of one), borrowed from the decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodedLine<'a> {
+    /// 1-based number of the raw line in the log.
+    pub line_number: u64,
+    /// The runner's timestamp; segments after a lone `\r` inherit their line's.
+    pub time: Option<LogTime>,
+    /// The bytes after BOM and timestamp, without the terminator, at most
+    /// `max_line_bytes` long. Not yet sanitized.
+    pub raw: &'a [u8],
+    /// How many bytes of this line were cut off by the cap.
+    pub truncated_bytes: u64,
+}
+
+impl DecodedLine<'_> {
+    /// The sanitized text, with a note when the line was cut.
+    pub fn text(&self) -> String {
+        let mut text = sanitize_line(self.raw);
+        if self.truncated_bytes > 0 {
+            text.push_str(&format!(" … [{} more bytes]", self.truncated_bytes));
+        }
+        text
+    }
+}
+
+/// Push-style line decoder. Memory: one carry buffer of at most
+/// `max_line_bytes + 40` bytes, whatever the input.
+#[derive(Debug)]
+pub struct LineDecoder {
+    max_line_bytes: usize,
+    carry: Vec<u8>,
+    /// Bytes of the current segment that did not fit in `carry`.
+    dropped: u64,
+    /// The last byte seen was `\r`; a following `\n` completes a CRLF.
+    pending_cr: bool,
+    line_number: u64,
+    /// The current segment is the first of its raw line (not after a lone `\r`).
+    first_segment: bool,
+    line_time: Option<LogTime>,
+}
+
+impl LineDecoder {
+    pub fn new(max_line_bytes: usize) -> Self {
+        let max_line_bytes = max_line_bytes.max(MIN_LINE_BYTES);
+        LineDecoder {
+            max_line_bytes,
+            carry: Vec::new(),
+            dropped: 0,
+            pending_cr: false,
+            line_number: 1,
+            first_segment: true,
+            line_time: None,
+        }
+    }
+
+    /// Number of raw lines completed so far (plus the unfinished one after `finish`).
+    pub fn lines_completed(&self) -> u64 {
+        self.line_number - 1
+    }
+
+    /// Bytes currently retained (the carry buffer's capacity).
+    pub fn retained_bytes(&self) -> usize {
+        self.carry.capacity()
+    }
+
+    /// Feeds the next chunk; calls `sink` for every line it completes.
+    pub fn feed<F: FnMut(DecodedLine<'_>)>(&mut self, chunk: &[u8], sink: &mut F) {
+        let mut rest = chunk;
+        if self.pending_cr && !rest.is_empty() {
+            self.pending_cr = false;
+            if rest[0] == b'\n' {
+                rest = &rest[1..];
+                self.end_line();
+            } else {
+                self.first_segment = false;
+            }
+        }
+        while let Some(i) = memchr2(b'\n', b'\r', rest) {
+            if self.carry.is_empty() && self.dropped == 0 {
+                self.emit_segment(&rest[..i], 0, sink);
+            } else {
+                self.append_carry(&rest[..i]);
+                let carry = std::mem::take(&mut self.carry);
+                let dropped = std::mem::take(&mut self.dropped);
+                self.emit_segment(&carry, dropped, sink);
+                self.carry = carry;
+                self.carry.clear();
+            }
+            if rest[i] == b'\n' {
+                self.end_line();
+                rest = &rest[i + 1..];
+            } else if i + 1 == rest.len() {
+                self.pending_cr = true;
+                rest = &[];
+            } else if rest[i + 1] == b'\n' {
+                self.end_line();
+                rest = &rest[i + 2..];
+            } else {
+                self.first_segment = false;
+                rest = &rest[i + 1..];
+            }
+        }
+        self.append_carry(rest);
+    }
+
+    /// Flushes an unterminated last line. Returns the number of raw lines.
+    pub fn finish<F: FnMut(DecodedLine<'_>)>(&mut self, sink: &mut F) -> u64 {
+        if !self.carry.is_empty() || self.dropped > 0 {
+            let carry = std::mem::take(&mut self.carry);
+            let dropped = std::mem::take(&mut self.dropped);
+            self.emit_segment(&carry, dropped, sink);
+            self.end_line();
+        } else if self.pending_cr || !self.first_segment {
+            // The log ended in a `\r`-split line: it still counts.
+            self.end_line();
+        }
+        self.pending_cr = false;
+        self.lines_completed()
+    }
+
+    fn end_line(&mut self) {
+        self.line_number += 1;
+        self.first_segment = true;
+        self.line_time = None;
+    }
+
+    fn append_carry(&mut self, bytes: &[u8]) {
+        let limit = self.max_line_bytes + PREFIX_ROOM;
+        if self.carry.capacity() < limit && !bytes.is_empty() {
+            // One exact allocation, so the buffer never doubles past the limit.
+            self.carry.reserve_exact(limit - self.carry.len());
+        }
+        let room = limit.saturating_sub(self.carry.len());
+        let take = room.min(bytes.len());
+        self.carry.extend_from_slice(&bytes[..take]);
+        self.dropped += (bytes.len() - take) as u64;
+    }
+
+    fn emit_segment<F: FnMut(DecodedLine<'_>)>(&mut self, seg: &[u8], dropped: u64, sink: &mut F) {
+        if seg.is_empty() && dropped == 0 && !self.first_segment {
+            return;
+        }
+        let mut s = seg;
+        if self.line_number == 1 && self.first_segment && s.starts_with(BOM) {
+            s = &s[BOM.len()..];
+        }
+        let mut time = None;
+        if let Some((t, len)) = parse_timestamp_prefix(s) {
+            time = Some(t);
+            s = &s[len..];
+        }
+        if self.first_segment {
+            self.line_time = time;
+        } else if time.is_none() {
+            time = self.line_time;
+        }
+        let mut truncated_bytes = dropped;
+        if s.len() > self.max_line_bytes {
+            truncated_bytes += (s.len() - self.max_line_bytes) as u64;
+            s = &s[..self.max_line_bytes];
+        }
+        sink(DecodedLine {
+            line_number: self.line_number,
+            time,
+            raw: s,
+            truncated_bytes,
+        });
+    }
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` followed by a space or the end of the
+/// line. Returns the time and the prefix length (including the space).
+pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
+    if s.len() < 20 {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let mut v = 0i64;
+        for &b in &s[range] {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(b - b'0');
+        }
+        Some(v)
+    };
+    if s[4] != b'-' || s[7] != b'-' || s[10] != b'T' || s[13] != b':' || s[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, min, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if s[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < s.len() && s[i].is_ascii_digit() && i - start < 9 {
+            nanos = nanos * 10 + u32::from(s[i] - b'0');
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 {
+            return None;
+        }
+        nanos *= 10u32.pow(9 - digits as u32);
+    }
+    if s.get(i) != Some(&b'Z') {
+        return None;
+    }
+    i += 1;
+    match s.get(i) {
+        Some(b' ') => i += 1,
+        None => {}
+        Some(_) => return None,
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + min * 60 + sec;
+    Some((LogTime { secs, nanos }, i))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Owned {
+        n: u64,
+        time: Option<LogTime>,
+        raw: Vec<u8>,
+        cut: u64,
+    }
+
+    fn decode(input: &[u8], chunk: usize, cap: usize) -> (Vec<Owned>, u64) {
+        let mut d = LineDecoder::new(cap);
+        let mut out = Vec::new();
+        let mut sink = |l: DecodedLine<'_>| {
+            out.push(Owned {
+                n: l.line_number,
+                time: l.time,
+                raw: l.raw.to_vec(),
+                cut: l.truncated_bytes,
+            })
+        };
+        for c in input.chunks(chunk.max(1)) {
+            d.feed(c, &mut sink);
+        }
+        let total = d.finish(&mut sink);
+        (out, total)
+    }
+
+    fn texts(lines: &[Owned]) -> Vec<(u64, String)> {
+        lines
+            .iter()
+            .map(|l| (l.n, String::from_utf8_lossy(&l.raw).into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn timestamp_parsing() {
+        let (t, len) = parse_timestamp_prefix(b"2024-05-01T12:00:00.1234567Z hello").unwrap();
+        assert_eq!(len, 29);
+        assert_eq!(t.secs, 1_714_564_800);
+        assert_eq!(t.nanos, 123_456_700);
+        let (t, len) = parse_timestamp_prefix(b"1970-01-01T00:00:01Z").unwrap();
+        assert_eq!((t.secs, t.nanos, len), (1, 0, 20));
+        assert!(parse_timestamp_prefix(b"2024-05-01T12:00:00.1234567Zhello").is_none());
+        assert!(parse_timestamp_prefix(b"2024-13-01T12:00:00.1Z x").is_none());
+        assert!(parse_timestamp_prefix(b"not a timestamp at all, no").is_none());
+        // Agrees with chrono.
+        let c = chrono::DateTime::parse_from_rfc3339("2025-12-16T23:20:13Z").unwrap();
+        let (t, _) = parse_timestamp_prefix(b"2025-12-16T23:20:13.6786056Z x").unwrap();
+        assert_eq!(t.secs, c.timestamp());
+    }
+
+    #[test]
+    fn strips_bom_and_prefix_and_handles_line_endings() {
+        let input = b"\xEF\xBB\xBF2024-05-01T12:00:00.1000000Z first\r\n2024-05-01T12:00:01.0000000Z second\nthird\rover\r\n\nlast";
+        let (lines, total) = decode(input, 1 << 16, 4096);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                (1, "first".into()),
+                (2, "second".into()),
+                (3, "third".into()),
+                (3, "over".into()),
+                (4, "".into()),
+                (5, "last".into()),
+            ]
+        );
+        assert_eq!(total, 5);
+        assert_eq!(lines[0].time.unwrap().secs, 1_714_564_800);
+        assert_eq!(lines[1].time.unwrap().secs, 1_714_564_801);
+        assert_eq!(lines[2].time, None);
+    }
+
+    #[test]
+    fn cr_segments_inherit_the_line_timestamp() {
+        let input = b"2024-05-01T12:00:00.1Z 10%\r50%\r\r100%\n";
+        let (lines, total) = decode(input, 3, 4096);
+        assert_eq!(
+            texts(&lines),
+            vec![(1, "10%".into()), (1, "50%".into()), (1, "100%".into())]
+        );
+        assert!(lines.iter().all(|l| l.time.unwrap().secs == 1_714_564_800));
+        assert_eq!(total, 1);
+    }
+
+    #[test]
+    fn bom_only_at_stream_start() {
+        let (lines, _) = decode(b"a\n\xEF\xBB\xBFb\n", 1, 4096);
+        assert_eq!(lines[1].raw, b"\xEF\xBB\xBFb");
+    }
+
+    #[test]
+    fn chunk_size_invariance() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"\xEF\xBB\xBF2024-05-01T12:00:00.1234567Z \x1b[31mred\x1b[0m\r\n");
+        input.extend_from_slice(b"2024-05-01T12:00:00.2Z progress 1\rprogress 2\r\n\r\n");
+        input.extend_from_slice(&[b'x'; 300]);
+        input.extend_from_slice(b"\n2024-05-01T12:00:01.0000000Z ");
+        input.extend_from_slice(&[b'y'; 500]);
+        input.extend_from_slice(b"\r\ninvalid \xff\xfe utf8\rtrailing cr\r");
+        let (reference, ref_total) = decode(&input, input.len(), 128);
+        for chunk in [1, 2, 3, 7, 13, 64, 127, 128, 129, 4096] {
+            let (got, total) = decode(&input, chunk, 128);
+            assert_eq!(got, reference, "chunk size {chunk}");
+            assert_eq!(total, ref_total);
+        }
+        assert_eq!(reference.last().unwrap().raw, b"trailing cr");
+    }
+
+    #[test]
+    fn long_line_is_capped_without_buffering_and_next_line_survives() {
+        let cap = 4096;
+        let mut d = LineDecoder::new(cap);
+        let mut lines = Vec::new();
+        let mut sink = |l: DecodedLine<'_>| {
+            lines.push((l.line_number, l.raw.len(), l.truncated_bytes, l.text()))
+        };
+        d.feed(b"2024-05-01T12:00:00.1Z ", &mut sink);
+        let block = vec![b'z'; 64 * 1024];
+        for _ in 0..160 {
+            // 10 MiB in 64 KiB chunks
+            d.feed(&block, &mut sink);
+            assert!(d.retained_bytes() <= cap + PREFIX_ROOM + 64);
+        }
+        d.feed(b"\n2024-05-01T12:00:01.1Z ##[error]boom\n", &mut sink);
+        d.finish(&mut sink);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].1, cap);
+        assert_eq!(lines[0].2, 10 * 1024 * 1024 - cap as u64);
+        assert!(lines[0].3.ends_with("more bytes]"));
+        assert_eq!((lines[1].0, lines[1].3.as_str()), (2, "##[error]boom"));
+    }
+
+    #[test]
+    fn long_line_inside_one_chunk_matches_carry_path() {
+        let mut input = b"2024-05-01T12:00:00.1Z ".to_vec();
+        input.extend(std::iter::repeat_n(b'q', 1000));
+        input.push(b'\n');
+        let (a, _) = decode(&input, input.len(), 100);
+        let (b, _) = decode(&input, 7, 100);
+        assert_eq!(a, b);
+        assert_eq!(a[0].raw.len(), 100);
+        assert_eq!(a[0].cut, 900);
+    }
+}

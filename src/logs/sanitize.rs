@@ -1,0 +1,152 @@
+//! Turning one untrusted line of bytes into display-safe text.
+//!
+//! Pure: no I/O. Used for log lines and, by the rest of the program, for job
+//! and step names. It removes terminal escape sequences (CSI `ESC[…m`, OSC
+//! `ESC]…BEL` / `ESC]…ESC\`, two-byte `ESC x` sequences), every C0/C1 control
+//! character except tab, DEL, and the Unicode bidi overrides that can make
+//! text read differently from what it is ("trojan source"). Invalid UTF-8 is
+//! replaced with U+FFFD, never an error. It does *not* escape markdown or
+//! HTML: that is the renderer's job.
+
+/// Sanitizes one line (it should not contain `\n`; if it does, the newline is
+/// dropped like any other control character).
+pub fn sanitize_line(raw: &[u8]) -> String {
+    // Fast path: printable ASCII and tabs only — the overwhelmingly common case.
+    if raw.iter().all(|&b| (0x20..0x7f).contains(&b) || b == b'\t') {
+        // All bytes are ASCII, so this cannot fail; the fallback is unreachable.
+        return String::from_utf8(raw.to_vec()).unwrap_or_default();
+    }
+    let stripped = strip_escapes(raw);
+    let text = String::from_utf8_lossy(&stripped);
+    text.chars().filter(|&c| keep_char(c)).collect()
+}
+
+fn keep_char(c: char) -> bool {
+    if c == '\t' {
+        return true;
+    }
+    if c.is_control() {
+        // C0, DEL and C1 (U+0080..U+009F, which includes the 8-bit CSI U+009B).
+        return false;
+    }
+    // Bidi embeddings/overrides/isolates.
+    !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Removes ESC-introduced sequences at the byte level (before UTF-8 decoding,
+/// so a sequence split by an invalid byte still goes away).
+fn strip_escapes(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b != 0x1b {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        match raw.get(i) {
+            // CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, one final 0x40–0x7E.
+            Some(b'[') => {
+                i += 1;
+                while i < raw.len() && (0x20..=0x3f).contains(&raw[i]) {
+                    i += 1;
+                }
+                if i < raw.len() && (0x40..=0x7e).contains(&raw[i]) {
+                    i += 1;
+                }
+            }
+            // OSC (and the other string sequences DCS/SOS/PM/APC): up to BEL or ST (ESC \).
+            Some(b']' | b'P' | b'X' | b'^' | b'_') => {
+                i += 1;
+                while i < raw.len() {
+                    if raw[i] == 0x07 {
+                        i += 1;
+                        break;
+                    }
+                    if raw[i] == 0x1b && raw.get(i + 1) == Some(&b'\\') {
+                        i += 2;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            // nF sequences (e.g. `ESC ( B`): intermediates then one final byte.
+            Some(&c) if (0x20..=0x2f).contains(&c) => {
+                while i < raw.len() && (0x20..=0x2f).contains(&raw[i]) {
+                    i += 1;
+                }
+                if i < raw.len() && (0x30..=0x7e).contains(&raw[i]) {
+                    i += 1;
+                }
+            }
+            // Two-byte sequences such as `ESC =`, `ESC 7`, `ESC c`.
+            Some(&c) if (0x30..=0x7e).contains(&c) => i += 1,
+            // A lone ESC: dropped (it is a control character anyway).
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize_line;
+
+    #[test]
+    fn plain_ascii_is_unchanged() {
+        assert_eq!(sanitize_line(b"hello\tworld | x"), "hello\tworld | x");
+    }
+
+    #[test]
+    fn strips_csi_sequences() {
+        assert_eq!(
+            sanitize_line(b"\x1b[1m\x1b[91merror\x1b[0m\x1b[1m: linking\x1b[0m"),
+            "error: linking"
+        );
+        assert_eq!(sanitize_line(b"a\x1b[38;5;196mb\x1b[2Kc\x1b[?25hd"), "abcd");
+    }
+
+    #[test]
+    fn strips_osc_with_bel_or_st() {
+        assert_eq!(
+            sanitize_line(b"\x1b]8;;https://x.y\x07link\x1b]8;;\x07 done"),
+            "link done"
+        );
+        assert_eq!(sanitize_line(b"\x1b]0;title\x1b\\after"), "after");
+        // Unterminated OSC swallows the rest of the line rather than leaking it.
+        assert_eq!(sanitize_line(b"before\x1b]0;never ends"), "before");
+    }
+
+    #[test]
+    fn strips_other_controls_but_keeps_tab() {
+        assert_eq!(
+            sanitize_line(b"a\x00b\x07c\x08d\te\x7ff\x1b(Bg"),
+            "abcd\tefg"
+        );
+        assert_eq!(sanitize_line(b"a\rb"), "ab");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_c1_removed() {
+        assert_eq!(sanitize_line(b"ok \xff\xfe ok"), "ok \u{FFFD}\u{FFFD} ok");
+        assert_eq!(sanitize_line("x\u{9b}31my".as_bytes()), "x31my");
+        assert_eq!(
+            sanitize_line("caf\u{e9} \u{2713}".as_bytes()),
+            "caf\u{e9} \u{2713}"
+        );
+    }
+
+    #[test]
+    fn removes_bidi_overrides() {
+        assert_eq!(sanitize_line("a\u{202E}b\u{2066}c".as_bytes()), "abc");
+    }
+
+    #[test]
+    fn dangling_escape_at_end() {
+        assert_eq!(sanitize_line(b"x\x1b"), "x");
+        assert_eq!(sanitize_line(b"x\x1b["), "x");
+        assert_eq!(sanitize_line(b"x\x1b[31"), "x");
+    }
+}

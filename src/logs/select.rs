@@ -1,0 +1,420 @@
+//! Choosing the excerpt: candidate lines around failures, bounded, then the cut.
+//!
+//! Pure: no I/O. Per step (or segment) a [`Collector`] keeps a small ring of
+//! the previous lines (context before a hit, kept as the buffer rolls), counts
+//! down context after a hit, and keeps the step's last lines (the tail). Its
+//! candidates go into a [`CandidateSet`] that de-duplicates by text and caps
+//! every class, so memory stays bounded however many errors a log prints.
+//! [`CandidateSet::select`] then keeps the most informative lines:
+//! errors > matches > the generic exit-code error > context (of kept hits
+//! only) > tail, and returns them in log order.
+
+use std::collections::HashMap;
+
+use super::{patterns, sanitize::sanitize_line, ExcerptLine, LineKind};
+
+/// Candidate classes, most informative first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Error = 0,
+    Match = 1,
+    GenericError = 2,
+    Context = 3,
+    Tail = 4,
+}
+
+impl Class {
+    fn kind(self) -> LineKind {
+        match self {
+            Class::Error | Class::GenericError => LineKind::Error,
+            Class::Match => LineKind::Match,
+            Class::Context => LineKind::Context,
+            Class::Tail => LineKind::Tail,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    seq: u64,
+    line_number: u64,
+    text: String,
+    class: Class,
+    /// For context: the hit it belongs to (by `seq`).
+    anchor: u64,
+}
+
+/// A de-duplicated, per-class capped set of candidate lines.
+#[derive(Debug)]
+pub struct CandidateSet {
+    items: Vec<Candidate>,
+    by_text: HashMap<String, usize>,
+    counts: [usize; 5],
+    caps: [usize; 5],
+    /// Candidates refused by a cap (reported as omitted).
+    pub dropped: u64,
+}
+
+impl CandidateSet {
+    pub fn new(max_lines: usize, context: usize) -> Self {
+        let hits = max_lines.max(1);
+        CandidateSet {
+            items: Vec::new(),
+            by_text: HashMap::new(),
+            counts: [0; 5],
+            // Context: enough for every hit that can still be selected.
+            caps: [hits, hits, hits, hits * 2 * context.max(1), hits],
+            dropped: 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn contains_seq(&self, seq: u64) -> bool {
+        self.items.iter().rev().any(|c| c.seq == seq)
+    }
+
+    /// Approximate heap bytes held.
+    pub fn retained_bytes(&self) -> usize {
+        self.items.iter().map(|c| 2 * c.text.capacity() + 64).sum()
+    }
+
+    /// Adds a candidate; returns false if a cap refused it.
+    fn insert(&mut self, c: Candidate) -> bool {
+        if let Some(&i) = self.by_text.get(&c.text) {
+            let old = &mut self.items[i];
+            if c.class < old.class {
+                self.counts[old.class as usize] -= 1;
+                self.counts[c.class as usize] += 1;
+                old.class = c.class;
+                old.seq = c.seq;
+                old.line_number = c.line_number;
+                old.anchor = c.anchor;
+            }
+            return true;
+        }
+        let class = c.class as usize;
+        if self.counts[class] >= self.caps[class] {
+            self.dropped += 1;
+            return false;
+        }
+        self.counts[class] += 1;
+        self.by_text.insert(c.text.clone(), self.items.len());
+        self.items.push(c);
+        true
+    }
+
+    /// Moves everything from `other` into `self` (caps and de-duplication apply).
+    pub fn absorb(&mut self, other: CandidateSet) {
+        self.dropped += other.dropped;
+        let mut items = other.items;
+        items.sort_by_key(|c| (c.class, c.seq));
+        for c in items {
+            self.insert(c);
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        seq: u64,
+        line_number: u64,
+        text: String,
+        class: Class,
+        anchor: u64,
+    ) -> bool {
+        self.insert(Candidate {
+            seq,
+            line_number,
+            text,
+            class,
+            anchor,
+        })
+    }
+
+    /// The final cut: at most `max_lines`, most informative first, returned in
+    /// log order, plus how many candidates were left out.
+    pub fn select(self, max_lines: usize) -> (Vec<ExcerptLine>, u64) {
+        let total = self.items.len() as u64 + self.dropped;
+        let mut hits: Vec<&Candidate> = self
+            .items
+            .iter()
+            .filter(|c| c.class < Class::Context)
+            .collect();
+        hits.sort_by_key(|c| (c.class, c.seq));
+        hits.truncate(max_lines);
+        let mut chosen: Vec<&Candidate> = hits;
+        let kept: std::collections::HashSet<u64> = chosen.iter().map(|c| c.seq).collect();
+        let mut context: Vec<&Candidate> = self
+            .items
+            .iter()
+            .filter(|c| c.class == Class::Context && kept.contains(&c.anchor))
+            .collect();
+        context.sort_by_key(|c| (c.seq.abs_diff(c.anchor), c.seq));
+        let mut tail: Vec<&Candidate> = self
+            .items
+            .iter()
+            .filter(|c| c.class == Class::Tail)
+            .collect();
+        tail.sort_by_key(|c| std::cmp::Reverse(c.seq));
+        for c in context.into_iter().chain(tail) {
+            if chosen.len() >= max_lines {
+                break;
+            }
+            chosen.push(c);
+        }
+        chosen.sort_by_key(|c| c.seq);
+        let omitted = total - chosen.len() as u64;
+        let lines = chosen
+            .into_iter()
+            .map(|c| ExcerptLine {
+                line_number: c.line_number,
+                text: c.text.clone(),
+                kind: c.class.kind(),
+            })
+            .collect();
+        (lines, omitted)
+    }
+}
+
+/// A raw line kept in a ring until we know whether it is needed.
+#[derive(Debug, Default, Clone)]
+struct Slot {
+    seq: u64,
+    line_number: u64,
+    raw: Vec<u8>,
+    truncated: u64,
+    display: Display,
+}
+
+/// Fixed-size ring of raw lines; slots' buffers are reused, so pushing a line
+/// copies bytes but does not allocate once the ring is warm.
+#[derive(Debug)]
+pub struct Ring {
+    slots: Vec<Slot>,
+    next: usize,
+    len: usize,
+}
+
+impl Ring {
+    pub fn new(capacity: usize) -> Self {
+        Ring {
+            slots: vec![Slot::default(); capacity],
+            next: 0,
+            len: 0,
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        seq: u64,
+        line_number: u64,
+        raw: &[u8],
+        truncated: u64,
+        display: Display,
+    ) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let slot = &mut self.slots[self.next];
+        slot.seq = seq;
+        slot.line_number = line_number;
+        slot.raw.clear();
+        slot.raw.extend_from_slice(raw);
+        slot.truncated = truncated;
+        slot.display = display;
+        self.next = (self.next + 1) % self.slots.len();
+        self.len = (self.len + 1).min(self.slots.len());
+    }
+
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn iter_oldest_first(&self) -> impl Iterator<Item = &Slot> {
+        let cap = self.slots.len();
+        (0..self.len).map(move |i| &self.slots[(self.next + cap - self.len + i) % cap])
+    }
+
+    pub fn retained_bytes(&self) -> usize {
+        self.slots.iter().map(|s| s.raw.capacity() + 48).sum()
+    }
+
+    /// Moves the ring's lines into `set` as `class` (oldest first) and empties it.
+    pub fn drain_into(&mut self, set: &mut CandidateSet, class: Class, anchor: u64) {
+        for s in self.iter_oldest_first() {
+            if class == Class::Tail && set.contains_seq(s.seq) {
+                continue;
+            }
+            set.push(
+                s.seq,
+                s.line_number,
+                s.display.text(&s.raw, s.truncated),
+                class,
+                anchor,
+            );
+        }
+        self.clear();
+    }
+}
+
+/// How a line is shown in the excerpt (markers become plain text).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    #[default]
+    Plain,
+    Warning,
+}
+
+impl Display {
+    pub fn text(self, raw: &[u8], truncated: u64) -> String {
+        let mut text = sanitize_line(raw);
+        if self == Display::Warning {
+            text.insert_str(0, "warning: ");
+        }
+        if truncated > 0 {
+            text.push_str(&format!(" … [{truncated} more bytes]"));
+        }
+        text
+    }
+}
+
+/// What the analyzer already knows about a line before the collector sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Context/tail material; may be a known error shape.
+    Plain,
+    /// Context/tail material that is never a hit (a step header, a warning).
+    NoHit,
+    /// An `##[error]` line.
+    Error { generic: bool },
+}
+
+/// Collects the candidates of one step or segment.
+#[derive(Debug)]
+pub struct Collector {
+    max_lines: usize,
+    context: usize,
+    before: Ring,
+    tail: Ring,
+    after_left: usize,
+    after_anchor: u64,
+    pub set: CandidateSet,
+    pub has_error: bool,
+    pub has_hit: bool,
+}
+
+impl Collector {
+    pub fn new(max_lines: usize, context: usize, tail: usize) -> Self {
+        Collector {
+            max_lines,
+            context,
+            before: Ring::new(context),
+            tail: Ring::new(tail),
+            after_left: 0,
+            after_anchor: 0,
+            set: CandidateSet::new(max_lines, context),
+            has_error: false,
+            has_hit: false,
+        }
+    }
+
+    pub fn retained_bytes(&self) -> usize {
+        self.before.retained_bytes() + self.tail.retained_bytes() + self.set.retained_bytes()
+    }
+
+    pub fn line(
+        &mut self,
+        seq: u64,
+        line_number: u64,
+        raw: &[u8],
+        truncated: u64,
+        role: Role,
+        display: Display,
+    ) {
+        let class = match role {
+            Role::Error { generic: false } => Some(Class::Error),
+            Role::Error { generic: true } => Some(Class::GenericError),
+            Role::Plain if is_hit(raw) => Some(Class::Match),
+            _ => None,
+        };
+        self.tail.push(seq, line_number, raw, truncated, display);
+        match class {
+            Some(class) => {
+                self.has_error |= matches!(role, Role::Error { .. });
+                self.has_hit = true;
+                self.before.drain_into(&mut self.set, Class::Context, seq);
+                let text = display.text(raw, truncated);
+                self.set.push(seq, line_number, text, class, seq);
+                self.after_left = self.context;
+                self.after_anchor = seq;
+            }
+            None if self.after_left > 0 => {
+                self.after_left -= 1;
+                let text = display.text(raw, truncated);
+                self.set
+                    .push(seq, line_number, text, Class::Context, self.after_anchor);
+            }
+            None => self.before.push(seq, line_number, raw, truncated, display),
+        }
+    }
+
+    /// A line of a unit not (yet) known to matter: only remembered in the
+    /// rings, so that context and tail exist if an error later rescues it.
+    pub fn passive(
+        &mut self,
+        seq: u64,
+        line_number: u64,
+        raw: &[u8],
+        truncated: u64,
+        display: Display,
+    ) {
+        self.tail.push(seq, line_number, raw, truncated, display);
+        self.before.push(seq, line_number, raw, truncated, display);
+    }
+
+    /// Forgets the unit without producing candidates.
+    pub fn discard(&mut self) {
+        self.tail.clear();
+        self.before.clear();
+        self.after_left = 0;
+        self.has_error = false;
+        self.has_hit = false;
+        if !self.set.is_empty() {
+            self.set = CandidateSet::new(self.max_lines, self.context);
+        }
+    }
+
+    /// Ends the unit: adds the tail and hands back its candidates, ready for the next unit.
+    pub fn take(&mut self) -> (CandidateSet, bool, bool) {
+        self.tail.drain_into(&mut self.set, Class::Tail, 0);
+        self.before.clear();
+        self.after_left = 0;
+        let set = std::mem::replace(
+            &mut self.set,
+            CandidateSet::new(self.max_lines, self.context),
+        );
+        let flags = (
+            std::mem::take(&mut self.has_error),
+            std::mem::take(&mut self.has_hit),
+        );
+        (set, flags.0, flags.1)
+    }
+}
+
+/// Known error shape? ESC-free lines are checked as they are; others after
+/// sanitizing, so colour codes cannot hide a shape (pytest paints `E   ` red).
+fn is_hit(raw: &[u8]) -> bool {
+    if memchr::memchr(0x1b, raw).is_some() {
+        // Cheap raw check first: sanitizing only removes bytes, so a keyword
+        // absent from the raw line (escape codes inside a keyword aside) is
+        // absent after sanitizing too.
+        if !patterns::may_be_error_shape(raw) {
+            return false;
+        }
+        patterns::is_error_shape(sanitize_line(raw).as_bytes())
+    } else {
+        patterns::is_error_shape(raw)
+    }
+}
