@@ -154,8 +154,8 @@ pub async fn run(
         annotations,
     });
     if config.format == Format::Json {
-        serde_json::to_writer_pretty(&mut *stdout, &digest)?;
-        writeln!(stdout)?;
+        let json = serde_json::to_string_pretty(&digest)? + "\n";
+        print_untrusted(stdout, config, &json)?;
         return Ok(Outcome {
             digest,
             degraded,

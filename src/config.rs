@@ -252,7 +252,12 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
                 .map_err(|_| anyhow::anyhow!("GITHUB_RUN_ID must be a number, got `{t}`"))
         })
         .transpose()?;
-    let current_attempt = var(env, "GITHUB_RUN_ATTEMPT").and_then(|t| t.parse::<u32>().ok());
+    let current_attempt = var(env, "GITHUB_RUN_ATTEMPT")
+        .map(|t| {
+            t.parse::<u32>()
+                .map_err(|_| anyhow::anyhow!("GITHUB_RUN_ATTEMPT must be a number, got `{t}`"))
+        })
+        .transpose()?;
 
     let explicit = cli.run_id.or(input_run);
     let (run_id, default_attempt) = match (explicit, &event.triggering_run) {

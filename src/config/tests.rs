@@ -122,6 +122,10 @@ fn bad_values_name_the_input_and_what_is_allowed() {
             "repository must be OWNER/REPO",
         ),
         (
+            &[("GITHUB_RUN_ATTEMPT", "two")],
+            "GITHUB_RUN_ATTEMPT must be a number, got `two`",
+        ),
+        (
             &[
                 ("INPUT_SUMMARY-TEMPLATE", "nope.hbs"),
                 ("GITHUB_WORKSPACE", "/nonexistent"),

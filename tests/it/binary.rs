@@ -145,3 +145,51 @@ fn help_reads_well() {
         assert!(help.contains(flag), "{help}");
     }
 }
+
+#[test]
+fn json_printed_inside_actions_is_fenced_against_workflow_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("rec");
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rust-ci-failure");
+    std::fs::create_dir_all(recording.join("logs")).unwrap();
+    std::fs::copy(format!("{source}/jobs.json"), recording.join("jobs.json")).unwrap();
+    std::fs::copy(format!("{source}/run.json"), recording.join("run.json")).unwrap();
+    std::fs::write(
+        recording.join("logs/31013.log"),
+        "2026-11-20T14:03:30.0000000Z ##[group]Run cargo test --locked --all-targets\n\
+         2026-11-20T14:03:30.1000000Z ##[endgroup]\n\
+         2026-11-20T14:03:31.0000000Z ::add-mask::oops\n\
+         2026-11-20T14:03:32.0000000Z ::error::injected\n\
+         2026-11-20T14:03:33.0000000Z ##[error]Process completed with exit code 101.\n",
+    )
+    .unwrap();
+    let output = binary()
+        .env("GITHUB_ACTIONS", "true")
+        .args([
+            "--replay".as_ref(),
+            recording.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first = stdout.lines().next().unwrap();
+    let token = first
+        .strip_prefix("::stop-commands::")
+        .expect("fenced from the first line");
+    assert!(token.len() >= 32, "an unguessable token: {token}");
+    assert!(
+        stdout.trim_end().ends_with(&format!("::{token}::")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("add-mask"),
+        "the hostile line is still reported, inside the fence"
+    );
+}
