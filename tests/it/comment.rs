@@ -224,7 +224,7 @@ async fn a_green_run_turns_the_digest_into_the_resolved_note() {
         .unwrap()
         .to_owned();
     assert!(
-        body.contains("passed") && !body.contains("failed:"),
+        body.contains("all 2 jobs passed") && !body.contains("failed"),
         "{body}"
     );
 }
