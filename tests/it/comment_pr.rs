@@ -2,7 +2,8 @@
 //! reported commit; none found is an info line, not a warning.
 
 use serde_json::{json, Value};
-use wiremock::MockServer;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::comment::*;
 use crate::support::*;
@@ -92,4 +93,36 @@ async fn a_workflow_run_pr_of_another_repository_is_not_commented_on() {
     let env = env_with_event(&server, dir.path(), "workflow_run", &payload);
     let (outcome, _) = run_with_env(&env).await;
     assert_eq!(outcome.unwrap().comment_url, None);
+}
+
+#[tokio::test]
+async fn a_failed_pr_lookup_is_a_warning_not_the_end_of_the_report() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    mount_run(&server, RUN_ID, "failure").await;
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/commits/{HEAD}/pulls")))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"message": "Resource not accessible by integration"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = env_with_event(
+        &server,
+        dir.path(),
+        "push",
+        &event("push.with-new-branch.json"),
+    );
+    let (outcome, _) = run_with_env(&env).await;
+    let outcome = outcome.unwrap();
+    assert_eq!(outcome.comment_url, None);
+    let warning = outcome.degraded.join("\n");
+    assert!(
+        warning.contains("HTTP 403") && warning.contains("contents: read"),
+        "{warning}"
+    );
+    assert!(dir.path().join("summary.md").exists());
 }
