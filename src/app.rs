@@ -8,13 +8,14 @@ use anyhow::Context;
 use futures_util::stream::{self, StreamExt};
 
 use crate::cli::Format;
-use crate::config::{Config, Source};
+use crate::config::{CommentMode, Config, Source};
 use crate::digest::{Digest, RunData, RunInfo};
 use crate::github::models::{Annotation, Conclusion, Job, Status};
 use crate::github::{GitHub, LogUnavailable, RetryPolicy};
 use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
 use crate::publish;
-use crate::render::Renderer;
+use crate::publish::comment::Published;
+use crate::render::{marker, Renderer};
 use crate::replay::Recording;
 
 /// Logs downloaded at once: enough to hide a slow blob host, few enough to stay polite.
@@ -169,12 +170,20 @@ pub async fn run(
         (_, _) if config.summary || config.dry_run => print_untrusted(stdout, config, &summary)?,
         _ => {}
     }
+    let mut comment_url = None;
     if config.dry_run {
         let comment = renderer.comment(&digest, &comment_key(config, &digest))?;
         writeln!(stdout, "\n----- comment -----")?;
         print_untrusted(stdout, config, &comment)?;
+    } else if let (Fetcher::Api(github), true) = (&fetcher, config.comment != CommentMode::Never) {
+        let key = comment_key(config, &digest);
+        let body = renderer.comment(&digest, &key)?;
+        match publish::comment::publish(config, github, &digest, &body, &marker(&key)).await {
+            Ok(Published::Written(url)) => comment_url = Some(url),
+            Ok(Published::Skipped(why)) => writeln!(stdout, "failure-digest: {why}")?,
+            Err(warning) => degraded.push(warning),
+        }
     }
-    let comment_url = None;
     if let (Some(path), false) = (&config.output_path, config.dry_run) {
         let text = publish::outputs(
             digest.totals.failed,

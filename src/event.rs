@@ -23,7 +23,7 @@ pub struct TriggeringRun {
     pub id: u64,
     pub attempt: Option<u32>,
     pub workflow_name: Option<String>,
-    /// `workflow_run.pull_requests`: empty for PRs from forks.
+    /// `workflow_run.pull_requests` whose base is this repository: empty for PRs from forks.
     pub pr_numbers: Vec<u64>,
 }
 
@@ -36,6 +36,15 @@ struct Payload {
     /// `push`: the new head of the ref (40 zeros when a ref was deleted).
     #[serde(default)]
     after: Option<String>,
+    /// The repository the workflow runs in.
+    #[serde(default)]
+    repository: Option<RepoPayload>,
+}
+
+#[derive(Deserialize)]
+struct RepoPayload {
+    #[serde(default)]
+    id: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +62,8 @@ struct RefPayload {
     sha: Option<String>,
     #[serde(default, rename = "ref")]
     git_ref: Option<String>,
+    #[serde(default)]
+    repo: Option<RepoPayload>,
 }
 
 #[derive(Deserialize)]
@@ -90,7 +101,18 @@ impl EventFacts {
             }
             "workflow_run" => {
                 if let Some(run) = payload.workflow_run {
-                    let prs = run.pull_requests.unwrap_or_default();
+                    // A run in a fork can list the upstream PR of the same branch: its number
+                    // means nothing here, so only PRs into this repository are kept.
+                    let here = payload.repository.and_then(|r| r.id);
+                    let prs: Vec<WorkflowRunPr> = run
+                        .pull_requests
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|p| {
+                            let base = p.base.as_ref().and_then(|b| b.repo.as_ref()?.id);
+                            !matches!((base, here), (Some(a), Some(b)) if a != b)
+                        })
+                        .collect();
                     facts.base_branch = prs.first().and_then(|p| p.base.as_ref()?.git_ref.clone());
                     facts.head_sha = run.head_sha;
                     facts.triggering_run = run.id.map(|id| TriggeringRun {
@@ -135,8 +157,20 @@ mod tests {
         )
         .unwrap();
         let run = facts.triggering_run.unwrap();
-        assert!(run.id > 0);
-        assert!(!run.pr_numbers.is_empty());
+        assert_eq!((run.id, run.attempt), (289782451, Some(1)));
+        // GitHub's example lists a PR of Codertocat/Hello-World for a run in octo-org/octo-repo.
+        assert!(run.pr_numbers.is_empty());
+    }
+
+    #[test]
+    fn workflow_run_keeps_the_prs_into_this_repository() {
+        let mut payload: serde_json::Value =
+            serde_json::from_str(&reference("workflow_run.completed.with-pull-requests.json"))
+                .unwrap();
+        let here = payload["repository"]["id"].clone();
+        payload["workflow_run"]["pull_requests"][0]["base"]["repo"]["id"] = here;
+        let facts = EventFacts::parse("workflow_run", &payload.to_string()).unwrap();
+        assert_eq!(facts.triggering_run.unwrap().pr_numbers, vec![2]);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 
 pub mod actions;
 pub mod client;
+pub mod comments;
 pub mod error;
 pub mod models;
+pub mod pulls;
 
 pub use actions::LogUnavailable;
 pub use client::{GitHub, Idempotence, Repo, RetryPolicy};

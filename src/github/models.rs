@@ -150,6 +150,15 @@ pub struct PullRequest {
     pub state: Option<String>,
     #[serde(default)]
     pub html_url: Option<String>,
+    #[serde(default)]
+    pub head: Option<GitRef>,
+}
+
+/// A PR's head or base.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GitRef {
+    #[serde(default)]
+    pub sha: Option<String>,
 }
 
 /// An issue comment: the fields the sticky-comment logic needs.

@@ -1,6 +1,8 @@
 //! Publishing: the step summary, the step outputs, and what is printed. All file I/O is here.
 
 pub mod commands;
+pub mod comment;
+pub mod sticky;
 
 use std::io::Write;
 use std::path::Path;

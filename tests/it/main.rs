@@ -3,7 +3,10 @@
 //! OpenAPI description). Compiled as one test binary to keep builds fast.
 
 mod binary;
+mod comment;
+mod comment_pr;
 mod jobs;
 mod logs;
 mod support;
 mod templates;
+mod thread;

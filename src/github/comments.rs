@@ -1,0 +1,109 @@
+//! Issue comments on a pull request, and who the token is: the calls behind the sticky comment.
+//!
+//! Only the shapes are here; which comment to touch is decided in `publish::sticky`.
+
+use http::Method;
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::client::{GitHub, Idempotence};
+use super::error::ApiError;
+use super::models::{Comment, User};
+
+/// 100 per page × 50 pages: a PR with more comments than that keeps only the newest unread,
+/// and ours is written early, so it is on the first pages.
+const MAX_COMMENT_PAGES: usize = 50;
+
+impl GitHub {
+    /// Every comment of issue or pull request `number`, oldest first.
+    pub async fn list_comments(&self, number: u64) -> Result<Vec<Comment>, ApiError> {
+        let route = self.repo_route(&format!("/issues/{number}/comments?per_page=100"));
+        self.get_all_pages("listing the PR's comments", &route, MAX_COMMENT_PAGES)
+            .await
+    }
+
+    /// Creates a comment. Sent once: a failure whose effect is unknown (5xx, a dropped
+    /// connection) is resolved by the caller re-listing, never by sending it again blindly.
+    pub async fn create_comment(&self, number: u64, body: &str) -> Result<Comment, ApiError> {
+        let route = self.repo_route(&format!("/issues/{number}/comments"));
+        self.comment_call(
+            "creating the PR comment",
+            Method::POST,
+            &route,
+            body,
+            Idempotence::Once,
+        )
+        .await
+    }
+
+    /// Replaces a comment's body (PATCH: octocrab's `update_comment` sends POST).
+    pub async fn update_comment(&self, id: u64, body: &str) -> Result<Comment, ApiError> {
+        let route = self.repo_route(&format!("/issues/comments/{id}"));
+        self.comment_call(
+            "updating the PR comment",
+            Method::PATCH,
+            &route,
+            body,
+            Idempotence::Repeatable,
+        )
+        .await
+    }
+
+    /// Deletes a comment; one already gone (404) counts as deleted.
+    pub async fn delete_comment(&self, id: u64) -> Result<(), ApiError> {
+        let route = self.repo_route(&format!("/issues/comments/{id}"));
+        match self
+            .send(
+                "deleting a duplicate PR comment",
+                Method::DELETE,
+                &route,
+                None,
+                Idempotence::Repeatable,
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.status_code() == Some(404) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The login the token acts as (`GET /user`). Installation tokens, `GITHUB_TOKEN` among
+    /// them, are refused (403): the caller knows their login is a bot's.
+    pub async fn current_login(&self) -> Result<String, ApiError> {
+        let user: User = self
+            .get_json("identifying the token's user", "/user")
+            .await?;
+        Ok(user.login)
+    }
+
+    async fn comment_call(
+        &self,
+        operation: &'static str,
+        method: Method,
+        route: &str,
+        body: &str,
+        idempotence: Idempotence,
+    ) -> Result<Comment, ApiError> {
+        let payload = json!({ "body": body });
+        let response = self
+            .send(operation, method, route, Some(&payload), idempotence)
+            .await?;
+        read_json(operation, route, response).await
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(
+    operation: &'static str,
+    route: &str,
+    response: super::client::Response,
+) -> Result<T, ApiError> {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| ApiError::other(operation, route, &format!("{e:#}")))?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::other(operation, route, &e.to_string()))
+}

@@ -1,0 +1,136 @@
+//! The sticky PR comment, end to end: which PR, whether to write, as whom, and what a failure
+//! means for the run (a warning, never the end of the report).
+
+use crate::config::{CommentMode, Config, Source};
+use crate::digest::Digest;
+use crate::github::{ApiError, GitHub};
+use crate::publish::sticky::Sticky;
+
+/// The login of `GITHUB_TOKEN` (and the identity our comments carry inside Actions).
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// What happened to the comment, when nothing went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// Created or updated: its URL.
+    Written(String),
+    /// Deliberately not written; the reason is an info line, not a warning.
+    Skipped(String),
+}
+
+/// Creates or updates the sticky comment on the run's PR. `Err` is the warning to give.
+pub async fn publish(
+    config: &Config,
+    github: &GitHub,
+    digest: &Digest,
+    body: &str,
+    marker: &str,
+) -> Result<Published, String> {
+    let create = match config.comment {
+        CommentMode::Never => return Ok(Published::Skipped("`comment: never`".into())),
+        CommentMode::Always => true,
+        // A green run updates an existing digest to "resolved" but never opens one.
+        CommentMode::OnFailure => digest.conclusion != "success",
+    };
+    let pr = match find_pr(config, github, digest).await {
+        Ok(Some(pr)) => pr,
+        Ok(None) => return Ok(Published::Skipped(
+            "no open pull request found for this run; no comment (set `pr-number` to choose one)"
+                .into(),
+        )),
+        Err(e) => return Err(format!("no comment: {e}")),
+    };
+    let mut sticky = Sticky {
+        github,
+        pr,
+        marker,
+        authors: authors(config, github).await,
+    };
+    match sticky.publish(body, create).await {
+        Ok(Some(comment)) => Ok(Published::Written(comment.html_url.unwrap_or_default())),
+        Ok(None) => Ok(Published::Skipped(format!(
+            "the run passed and PR #{pr} has no digest to resolve; no comment"
+        ))),
+        Err(e) => Err(explain(pr, e)),
+    }
+}
+
+/// The PR to comment on: the `pr-number` input or `--pr`, the event's PR, the `workflow_run`'s
+/// PRs into this repository, else the open PRs of the reported commit.
+async fn find_pr(
+    config: &Config,
+    github: &GitHub,
+    digest: &Digest,
+) -> Result<Option<u64>, ApiError> {
+    let from_event = config.pr_number.or(config.event.pr_number).or_else(|| {
+        let run = config.event.triggering_run.as_ref()?;
+        run.pr_numbers.first().copied()
+    });
+    if from_event.is_some() {
+        return Ok(from_event);
+    }
+    // The reported run's own head first: with `run-id` naming another run, the event's and
+    // GITHUB_SHA are the reporter's commit, not the one reported on.
+    let Some(sha) = digest
+        .run
+        .head_sha
+        .as_deref()
+        .or(config.event.head_sha.as_deref())
+        .or(config.sha.as_deref())
+    else {
+        return Ok(None);
+    };
+    let pulls = github.open_pulls_for_commit(sha).await?;
+    if pulls.len() > 1 {
+        tracing::info!(
+            "commit {sha} is in {} open pull requests; commenting on #{}",
+            pulls.len(),
+            pulls[0].number
+        );
+    }
+    Ok(pulls.first().map(|pr| pr.number))
+}
+
+/// Whose comments may be ours.
+///
+/// `GITHUB_TOKEN` and other installation tokens (`ghs_…`) may not call `GET /user`; the Actions
+/// token writes as `github-actions[bot]`, which is always accepted. Any other token (a PAT on a
+/// laptop, or passed as `github-token`) is asked for its login, which is accepted too. A GitHub
+/// App token's `app[bot]` login cannot be learnt up front: its first POST reveals it, and the
+/// re-listing after the POST converges onto the older comment (see `sticky`).
+async fn authors(config: &Config, github: &GitHub) -> Vec<String> {
+    let mut authors = vec![ACTIONS_BOT.to_owned()];
+    let installation_token =
+        matches!(&config.source, Source::Api { token, .. } if token.starts_with("ghs_"));
+    if !installation_token {
+        match github.current_login().await {
+            Ok(login) if !login.is_empty() => authors.push(login),
+            Ok(_) => {}
+            Err(e) => tracing::info!("{e}; recognising only {ACTIONS_BOT}'s comments"),
+        }
+    }
+    authors
+}
+
+/// The warning for a comment that could not be written, with the fix.
+fn explain(pr: u64, mut error: ApiError) -> String {
+    let status = error.status_code();
+    if matches!(status, Some(403 | 404)) {
+        error.hint = None; // the advice below replaces any generic one
+    }
+    match status {
+        Some(403) => format!(
+            "could not comment on PR #{pr}: {}. The token may not write PR comments: give the \
+             reporting job `permissions: pull-requests: write`. A `pull_request` run from a fork \
+             only gets a read-only token; report on fork PRs from a separate `workflow_run` \
+             workflow instead (README, \"Pull requests from forks\")",
+            error
+        ),
+        Some(404) => format!(
+            "could not comment on PR #{pr}: {}. Check `pr-number`, and that the token can see the \
+             repository",
+            error
+        ),
+        _ => format!("could not comment on PR #{pr}: {error}"),
+    }
+}
