@@ -70,6 +70,8 @@ use proxy::{Exchange, Options, Proxy};
 
 const REPO: &str = "octo-org/octo-repo";
 const SHA: &str = "f83a356604ae3c5d03e1b46ef4d1ca77d64a90b0";
+/// The job id in the `job-paginated` example.
+const EXAMPLE_JOB: u64 = 399444496;
 /// The PR number in the `pull-request-simple-items` example.
 const EXAMPLE_PR: u64 = 1347;
 /// A line of the served log that must reach the digest.
@@ -150,17 +152,30 @@ async fn log_stub() -> MockServer {
     stub
 }
 
-fn is_jobs_listing(method: &str, path: &str) -> bool {
+fn is_jobs_listing(method: &str, target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or_default();
     method == "GET" && path.contains("/actions/runs/") && path.ends_with("/jobs")
 }
 
+/// The proxy's page 2 (see `proxy.rs`) repeats Prism's example; its items get other ids, as the
+/// items of a real second page would have.
+fn is_page_2(target: &str) -> bool {
+    target
+        .split_once('?')
+        .is_some_and(|(_, q)| q.split('&').any(|kv| kv == "page=2"))
+}
+
 /// Static mode: the example job failed in step 7, "Run Tests".
-fn fail_the_example_job(method: &str, path: &str, body: &mut Value) {
-    if !is_jobs_listing(method, path) {
+fn fail_the_example_job(method: &str, target: &str, body: &mut Value) {
+    if !is_jobs_listing(method, target) {
         return;
     }
     for job in body["jobs"].as_array_mut().into_iter().flatten() {
         job["conclusion"] = json!("failure");
+        if is_page_2(target) {
+            job["id"] = json!(EXAMPLE_JOB + 1);
+            job["name"] = json!("build (page 2)");
+        }
         for step in job["steps"].as_array_mut().into_iter().flatten() {
             match step["number"].as_u64() {
                 Some(7) => step["conclusion"] = json!("failure"),
@@ -172,8 +187,8 @@ fn fail_the_example_job(method: &str, path: &str, body: &mut Value) {
 }
 
 /// Dynamic mode: every generated job failed and has a numeric check run; nothing else changes.
-fn fail_every_generated_job(method: &str, path: &str, body: &mut Value) {
-    if !is_jobs_listing(method, path) {
+fn fail_every_generated_job(method: &str, target: &str, body: &mut Value) {
+    if !is_jobs_listing(method, target) {
         return;
     }
     for (i, job) in body["jobs"]
@@ -190,12 +205,19 @@ fn fail_every_generated_job(method: &str, path: &str, body: &mut Value) {
     }
 }
 
-/// Static mode, update case: the first listed comment carries our marker.
-fn mark_the_first_comment(method: &str, path: &str, body: &mut Value) {
-    fail_the_example_job(method, path, body);
+/// Static mode, update case: the first listed comment carries our marker; page 2 holds other
+/// comments.
+fn mark_the_first_comment(method: &str, target: &str, body: &mut Value) {
+    fail_the_example_job(method, target, body);
+    let path = target.split('?').next().unwrap_or_default();
     if method == "GET" && path.ends_with(&format!("/issues/{EXAMPLE_PR}/comments")) {
-        if let Some(first) = body.as_array_mut().and_then(|a| a.first_mut()) {
-            first["body"] = json!("<!-- failure-digest:CI -->\nan earlier digest");
+        let comments = body.as_array_mut().into_iter().flatten();
+        for (i, comment) in comments.enumerate() {
+            if is_page_2(target) {
+                comment["id"] = json!(1000 + i);
+            } else if i == 0 {
+                comment["body"] = json!("<!-- failure-digest:CI -->\nan earlier digest");
+            }
         }
     }
 }
@@ -378,8 +400,20 @@ async fn static_examples_jobs_log_redirect_and_annotations() {
     let jobs = run.find("GET", "/actions/runs/42/attempts/1/jobs");
     assert_eq!(jobs.len(), 2, "page 1 and page 2\n{}", run.report());
     assert!(jobs[0].target.contains("per_page=100"), "{}", jobs[0]);
-    let logs = run.find("GET", "/actions/jobs/399444496/logs");
-    assert!(!logs.is_empty(), "no log download\n{}", run.report());
+    assert!(
+        run.summary.contains("2 of 2 jobs failed"),
+        "{}",
+        run.report()
+    );
+    let logs = run.find("GET", "/logs");
+    for id in [EXAMPLE_JOB, EXAMPLE_JOB + 1] {
+        let route = format!("/actions/jobs/{id}/logs");
+        assert!(
+            logs.iter().any(|l| l.path().ends_with(&route)),
+            "no log download for job {id}\n{}",
+            run.report()
+        );
+    }
     for log in &logs {
         assert_eq!(log.status, 302, "{log}");
         assert!(
@@ -390,7 +424,7 @@ async fn static_examples_jobs_log_redirect_and_annotations() {
         );
     }
     assert_log_fetched_locally(&stub, &run).await;
-    let annotations = run.find("GET", "/check-runs/399444496/annotations");
+    let annotations = run.find("GET", &format!("/check-runs/{EXAMPLE_JOB}/annotations"));
     assert!(!annotations.is_empty(), "{}", run.report());
     assert!(annotations.iter().all(|a| a.status == 200));
 
@@ -419,6 +453,7 @@ async fn static_examples_jobs_log_redirect_and_annotations() {
 async fn dynamic_responses_parse_and_the_digest_renders() {
     let Some(prism) = prism::prism() else { return };
     let stub = log_stub().await;
+    let (mut logs, mut annotations) = (0, 0);
     for _ in 0..4 {
         let proxy = Proxy::start(
             prism.addr,
@@ -446,7 +481,10 @@ async fn dynamic_responses_parse_and_the_digest_renders() {
         {
             assert_log_fetched_locally(&stub, &run).await;
         }
+        logs += run.find("GET", "/logs").len();
+        annotations += run.find("GET", "/annotations").len();
     }
+    eprintln!("dynamic: {logs} log downloads, {annotations} annotation lists in 4 runs");
 }
 
 fn assert_comment_body(exchange: &Exchange) {

@@ -7,7 +7,8 @@
 //!   log stub, so the redirect is followed without leaving 127.0.0.1;
 //! - Prism's canned `Link` header (`<https://api.github.com/resource?page=2>; rel="next"`, the
 //!   spec's header example) replaced by a real next-page link to the same route on this proxy with
-//!   `page=2`, and dropped on page 2: pagination is exercised, and it ends;
+//!   `page=2`, and dropped on page 2: pagination is exercised, and it ends (page 2 repeats the
+//!   example; the tests' patches give its items other ids);
 //! - the JSON body passed through an optional schema-preserving patch (see `main.rs`).
 //!
 //! Every exchange is recorded (method, target, status, Prism's `sl-violations`, the body) so the
@@ -27,7 +28,7 @@ use serde_json::Value;
 /// The external host of the log redirect in the spec's example `Location`.
 pub const LOG_HOST: &str = "https://pipelines.actions.githubusercontent.com";
 
-/// Changes a 2xx JSON response body (method, path without query, body).
+/// Changes a 2xx JSON response body (method, target with its query, body).
 pub type Patch = Arc<dyn Fn(&str, &str, &mut Value) + Send + Sync>;
 
 #[derive(Clone, Default)]
@@ -288,14 +289,13 @@ fn serve(client: TcpStream, shared: &Shared) -> std::io::Result<()> {
         }
     }
 
-    let path = target.split('?').next().unwrap_or_default().to_owned();
     if let Some(patch) = &shared.options.patch {
         let is_json = response
             .header("content-type")
             .is_some_and(|ct| ct.contains("json"));
         if (200..300).contains(&status) && is_json {
             if let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) {
-                patch(&method, &path, &mut body);
+                patch(&method, &target, &mut body);
                 response.body = serde_json::to_vec(&body).unwrap();
             }
         }
