@@ -92,10 +92,11 @@ fn start(exe: &Path) -> Result<Prism, String> {
     // Not `--errors`: see the module documentation of `main.rs` (known upstream quirks).
     let guard = Command::new("sh")
         .arg("-c")
-        .arg(r#""$0" mock -h 127.0.0.1 -p "$1" "$2" & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid""#)
+        .arg(r#""$0" mock -h 127.0.0.1 -p "$1" "$2" & pid=$!; read _ignored; kill "$pid" 2>/dev/null; wait "$pid"; rm -f "$3""#)
         .arg(exe)
         .arg(port.to_string())
         .arg(spec_path())
+        .arg(&log)
         .stdin(Stdio::piped())
         .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
         .stderr(log_file)
