@@ -68,9 +68,9 @@ impl Conclusion {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub id: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub run_id: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub run_attempt: Option<u32>,
     #[serde(default)]
     pub name: String,
@@ -102,7 +102,7 @@ pub struct Job {
 /// One step of a job. Times have second precision and may carry any UTC offset (`-08:00`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int_or_zero")]
     pub number: u32,
     #[serde(default)]
     pub name: String,
@@ -130,9 +130,9 @@ pub struct JobsPage {
 pub struct Annotation {
     #[serde(default)]
     pub path: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub start_line: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub end_line: Option<u64>,
     #[serde(default)]
     pub annotation_level: Option<String>,
@@ -179,6 +179,34 @@ pub struct User {
     pub login: String,
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
+}
+
+/// A list item that may not fit its model: the schema's `integer` ids have no minimum, so a
+/// schema-valid job may carry an id no `u64` holds. Such an item is left out, not the whole page.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Readable<T> {
+    Yes(T),
+    No(serde_json::Value),
+}
+
+/// An integer the schema allows (`integer`, no minimum) but the field's type cannot hold, such as
+/// a negative step number, is read as absent instead of failing the page.
+fn lenient_int<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    Ok(Option::<serde_json::Value>::deserialize(deserializer)?
+        .and_then(|v| v.as_u64())
+        .and_then(|n| T::try_from(n).ok()))
+}
+
+fn lenient_int_or_zero<'de, D>(deserializer: D) -> Result<u32, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(lenient_int(deserializer)?.unwrap_or_default())
 }
 
 /// `null` where a list is expected is read as an empty list.
@@ -229,6 +257,21 @@ mod tests {
         .unwrap();
         assert!(job.steps.is_empty());
         assert!(job.conclusion.unwrap().is_failure());
+    }
+
+    #[test]
+    fn schema_valid_out_of_range_integers_do_not_fail_the_job() {
+        let job: Job = serde_json::from_value(serde_json::json!({
+            "id": 7, "run_id": -3, "run_attempt": 99_999_999_999u64,
+            "steps": [{ "name": "x", "number": -26501227 }]
+        }))
+        .unwrap();
+        assert_eq!((job.run_id, job.run_attempt), (None, None));
+        assert_eq!(job.steps[0].number, 0);
+        let jobs: Vec<Readable<Job>> =
+            serde_json::from_value(serde_json::json!([{ "id": -1 }, { "id": 2 }])).unwrap();
+        assert!(matches!(&jobs[0], Readable::No(_)));
+        assert!(matches!(&jobs[1], Readable::Yes(job) if job.id == 2));
     }
 
     #[test]
