@@ -370,8 +370,10 @@ fn annotation_views(list: &[Annotation], server_url: &str, run: &RunInfo) -> Vec
                 .is_some_and(|m| m.starts_with("Process completed with exit code"))
     };
     let has_specific = list.iter().any(|a| !generic(a));
+    let mut seen = std::collections::HashSet::new();
     list.iter()
         .filter(|a| !(has_specific && generic(a)))
+        .filter(|a| seen.insert((&a.path, a.start_line, &a.message)))
         .map(|a| AnnotationView {
             level: a
                 .annotation_level

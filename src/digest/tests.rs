@@ -185,6 +185,14 @@ fn the_generic_exit_code_annotation_gives_way_to_a_specific_one() {
         Some("https://github.com/o/r/blob/abcdef0123/src/a.rs#L3")
     );
     assert_eq!(views[0].location, "src/a.rs:3");
+    let twice = [
+        note("src/a.rs", "mismatched types"),
+        note("src/a.rs", "mismatched types"),
+    ];
+    assert_eq!(
+        annotation_views(&twice, "https://github.com", &run_info()).len(),
+        1
+    );
     let alone = annotation_views(
         &[note(".github", "Process completed with exit code 1.")],
         "https://github.com",

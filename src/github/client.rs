@@ -15,6 +15,7 @@ use octocrab::{FromResponse, Octocrab, Page};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use super::models::Readable;
 
 /// How hard to try before giving up on GitHub.
 #[derive(Debug, Clone)]
@@ -182,6 +183,9 @@ impl GitHub {
 
     /// GET every page of a list, following `Link: rel="next"` (at most `max_pages`).
     /// Works for plain arrays and for GitHub's `{"total_count", "jobs": [...]}` wrappers.
+    ///
+    /// An item this program cannot read (a schema-valid id no `u64` holds, say) is left out with
+    /// a warning instead of failing the whole list: one odd job must not cost the report.
     pub async fn get_all_pages<T: DeserializeOwned>(
         &self,
         operation: &'static str,
@@ -200,10 +204,19 @@ impl GitHub {
                     Idempotence::Repeatable,
                 )
                 .await?;
-            let page = Page::<T>::from_response(response)
+            let page = Page::<Readable<T>>::from_response(response)
                 .await
                 .map_err(|e| ApiError::unparsable(operation, &route, &e))?;
-            items.extend(page.items);
+            items.extend(page.items.into_iter().filter_map(|item| match item {
+                Readable::Yes(item) => Some(item),
+                Readable::No(raw) => {
+                    tracing::warn!(
+                        "{operation}: left out an item this program cannot read (id {})",
+                        raw.get("id").unwrap_or(&serde_json::Value::Null)
+                    );
+                    None
+                }
+            }));
             match page.next {
                 Some(next) => route = self.same_host_route(operation, &next)?,
                 None => return Ok(items),

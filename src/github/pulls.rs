@@ -4,12 +4,21 @@ use super::client::GitHub;
 use super::error::ApiError;
 use super::models::PullRequest;
 
+/// A git object id: 40 (SHA-1) or 64 (SHA-256) hex digits. Anything else from a payload or a
+/// job is not looked up: it would not name a commit, and it goes into a URL path.
+pub fn is_commit_sha(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl GitHub {
     /// The open pull requests that contain `sha`, those whose head is `sha` first.
     ///
     /// The endpoint also answers merged and closed PRs (a push to the default branch lists the
     /// PR that was just merged); a digest on those would reach nobody.
     pub async fn open_pulls_for_commit(&self, sha: &str) -> Result<Vec<PullRequest>, ApiError> {
+        if !is_commit_sha(sha) {
+            return Ok(Vec::new());
+        }
         let route = self.repo_route(&format!("/commits/{sha}/pulls?per_page=100"));
         let mut pulls: Vec<PullRequest> = self
             .get_all_pages("finding the pull request of the commit", &route, 1)
@@ -23,5 +32,21 @@ impl GitHub {
         pulls.retain(|pr| pr.state.as_deref() == Some("open"));
         pulls.sort_by_key(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha));
         Ok(pulls)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_commit_sha;
+
+    #[test]
+    fn only_hex_object_ids_are_commit_shas() {
+        assert!(is_commit_sha("f83a356604ae3c5d03e1b46ef4d1ca77d64a90b0"));
+        assert!(is_commit_sha(&"a".repeat(64)));
+        assert!(!is_commit_sha("sit do"));
+        assert!(!is_commit_sha("f83a356"));
+        assert!(!is_commit_sha(
+            "../../../../user/repos?x=f83a356604ae3c5d03e1b46ef4d1"
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::config::{CommentMode, Config, Source};
 use crate::digest::Digest;
+use crate::github::pulls::is_commit_sha;
 use crate::github::{ApiError, GitHub};
 use crate::publish::sticky::Sticky;
 
@@ -71,12 +72,15 @@ async fn find_pr(
     }
     // The reported run's own head first: with `run-id` naming another run, the event's and
     // GITHUB_SHA are the reporter's commit, not the one reported on.
-    let Some(sha) = digest
-        .run
-        .head_sha
-        .as_deref()
-        .or(config.event.head_sha.as_deref())
-        .or(config.sha.as_deref())
+    let candidates = [
+        digest.run.head_sha.as_deref(),
+        config.event.head_sha.as_deref(),
+        config.sha.as_deref(),
+    ];
+    let Some(sha) = candidates
+        .into_iter()
+        .flatten()
+        .find(|sha| is_commit_sha(sha))
     else {
         return Ok(None);
     };
