@@ -7,6 +7,8 @@ use std::io::Write;
 use anyhow::Context;
 use futures_util::stream::{self, StreamExt};
 
+mod insights;
+
 use crate::cli::Format;
 use crate::config::{Config, Source};
 use crate::digest::{Digest, RunData, RunInfo};
@@ -146,13 +148,14 @@ pub async fn run(
         excerpts.insert(id, excerpt);
     }
 
-    let digest = Digest::build(RunData {
+    let mut digest = Digest::build(RunData {
         run,
         server_url: config.server_url.clone(),
         jobs,
         excerpts,
         annotations,
     });
+    insights::add(&mut digest, &fetcher, config, &mut degraded).await;
     if config.format == Format::Json {
         serde_json::to_writer_pretty(&mut *stdout, &digest)?;
         writeln!(stdout)?;

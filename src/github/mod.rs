@@ -5,6 +5,7 @@ pub mod actions;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod runs;
 
 pub use actions::LogUnavailable;
 pub use client::{GitHub, Idempotence, Repo, RetryPolicy};
