@@ -3,6 +3,7 @@
 //! OpenAPI description). Compiled as one test binary to keep builds fast.
 
 mod binary;
+mod insights;
 mod jobs;
 mod logs;
 mod support;
