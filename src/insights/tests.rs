@@ -141,3 +141,20 @@ fn the_marks_are_in_the_template_context_as_nulls_when_empty() {
     assert_eq!(context["insights"]["base"], serde_json::Value::Null);
     assert_eq!(context["insights"]["flaky_jobs"], serde_json::json!([]));
 }
+
+#[test]
+fn the_built_in_templates_show_a_group_once_with_its_marks() {
+    let mut d = digest();
+    apply(&mut d, evidence(), &Options::default());
+    let renderer = crate::render::Renderer::new(None, None).unwrap();
+    for text in [
+        renderer.summary(&d).unwrap(),
+        renderer.comment(&d, "CI").unwrap(),
+    ] {
+        assert_eq!(text.matches("panicked at").count(), 1, "{text}");
+        assert!(text.contains("×2: a, b"), "{text}");
+        assert!(text.contains("failed in all 2 attempts"), "{text}");
+        assert!(text.contains("also failing on main"), "{text}");
+        assert!(text.contains("new in this PR"), "{text}");
+    }
+}
