@@ -7,6 +7,8 @@ use std::io::Write;
 use anyhow::Context;
 use futures_util::stream::{self, StreamExt};
 
+mod insights;
+
 use crate::cli::Format;
 use crate::config::{CommentMode, Config, Source};
 use crate::digest::{Digest, RunData, RunInfo};
@@ -147,13 +149,14 @@ pub async fn run(
         excerpts.insert(id, excerpt);
     }
 
-    let digest = Digest::build(RunData {
+    let mut digest = Digest::build(RunData {
         run,
         server_url: config.server_url.clone(),
         jobs,
         excerpts,
         annotations,
     });
+    insights::add(&mut digest, &fetcher, config, &mut degraded).await;
     if config.format == Format::Json {
         let json = serde_json::to_string_pretty(&digest)? + "\n";
         print_untrusted(stdout, config, &json)?;

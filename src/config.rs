@@ -52,6 +52,8 @@ pub struct Config {
     pub max_lines: usize,
     pub exclude_jobs: JobFilter,
     pub fail_on_error: bool,
+    /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
+    pub insights: crate::insights::Options,
     pub format: Format,
     /// Print instead of writing files or posting.
     pub dry_run: bool,
@@ -194,6 +196,11 @@ impl Config {
             max_lines,
             exclude_jobs: JobFilter::parse(&input(env, "exclude-jobs").unwrap_or_default())?,
             fail_on_error: bool_input(env, "fail-on-error", false)?,
+            insights: crate::insights::Options {
+                detect_flaky: bool_input(env, "detect-flaky", true)?,
+                compare_base: bool_input(env, "compare-base", true)?,
+                group_errors: bool_input(env, "group-errors", true)?,
+            },
             format: cli.format,
             dry_run: cli.dry_run || cli.replay.is_some(),
             in_actions,

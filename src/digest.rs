@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::github::models::{Annotation, Conclusion, Job, Status};
 use crate::github::LogUnavailable;
+use crate::insights::{Insights, JobMarks};
 use crate::logs::{ExcerptLine, JobExcerpt};
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +26,8 @@ pub struct Digest {
     pub omitted_failed_jobs: usize,
     /// Jobs left out of `jobs` to respect a size limit.
     pub omitted_jobs: usize,
+    /// Flaky jobs, the base-branch comparison, error groups (`crate::insights`).
+    pub insights: Insights,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +70,9 @@ pub struct JobSummary {
     pub duration_seconds: Option<i64>,
     pub url: Option<String>,
     pub failed: bool,
+    /// `retry`, `on_base`, `group` (`crate::insights`), null when there is nothing to say.
+    #[serde(flatten)]
+    pub marks: JobMarks,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +95,8 @@ pub struct FailedJob {
     pub excerpt_omitted: u64,
     /// Why there is no excerpt (log expired, not yet available, download failed).
     pub log_unavailable: Option<String>,
+    #[serde(flatten)]
+    pub marks: JobMarks,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -156,6 +164,7 @@ impl Digest {
             failed_jobs,
             omitted_failed_jobs: 0,
             omitted_jobs: 0,
+            insights: Insights::default(),
         }
     }
 
@@ -176,10 +185,12 @@ impl Digest {
         }
     }
 
-    /// The bytes of excerpt text in the digest: a lower bound on any rendering's size.
+    /// The bytes of excerpt text in the digest: a lower bound on any rendering's size (a group
+    /// of jobs with one error counts once: the built-in templates show its excerpt once).
     pub fn excerpt_bytes(&self) -> usize {
         self.failed_jobs
             .iter()
+            .filter(|job| job.marks.group.as_ref().is_none_or(|g| g.first))
             .map(|job| job.excerpt_text.len())
             .sum()
     }
@@ -299,6 +310,7 @@ impl JobSummary {
             duration_seconds,
             url: job.html_url.clone(),
             failed: matches!(category, Category::Failed | Category::Cancelled),
+            marks: JobMarks::default(),
         }
     }
 }
@@ -356,6 +368,7 @@ impl FailedJob {
             excerpt,
             excerpt_omitted,
             log_unavailable,
+            marks: JobMarks::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod digest;
 pub mod event;
 pub mod github;
+pub mod insights;
 pub mod logs;
 pub mod publish;
 pub mod render;

@@ -102,6 +102,18 @@ fn bad_values_name_the_input_and_what_is_allowed() {
             "input `fail-on-error` must be `true` or `false`, got `1`",
         ),
         (
+            &[("INPUT_DETECT-FLAKY", "maybe")],
+            "input `detect-flaky` must be `true` or `false`, got `maybe`",
+        ),
+        (
+            &[("INPUT_COMPARE_BASE", "no")],
+            "input `compare-base` must be `true` or `false`, got `no`",
+        ),
+        (
+            &[("INPUT_GROUP-ERRORS", "off")],
+            "input `group-errors` must be `true` or `false`, got `off`",
+        ),
+        (
             &[("INPUT_RUN-ID", "abc")],
             "input `run-id` must be a run id (a number), got `abc`",
         ),
@@ -230,4 +242,24 @@ fn exclude_jobs_accepts_commas_and_newlines() {
     );
     assert!(!filter.excludes("test"));
     assert!(!JobFilter::parse("").unwrap().excludes("anything"));
+}
+
+#[test]
+fn insights_are_on_by_default_and_each_can_be_turned_off() {
+    let config = load(ACTIONS, Cli::default()).unwrap();
+    assert_eq!(config.insights, crate::insights::Options::default());
+    let config = load(
+        &with(&[
+            ("INPUT_DETECT-FLAKY", "false"),
+            ("INPUT_COMPARE-BASE", "false"),
+            ("INPUT_GROUP-ERRORS", "false"),
+        ]),
+        Cli::default(),
+    )
+    .unwrap();
+    assert!(
+        !config.insights.detect_flaky
+            && !config.insights.compare_base
+            && !config.insights.group_errors
+    );
 }

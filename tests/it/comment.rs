@@ -20,7 +20,8 @@ pub fn event(name: &str) -> Value {
     fixture(&format!("events/{name}"))
 }
 
-/// The Actions env with an event payload and `comment: on-failure` (the default).
+/// The Actions env with an event payload and `comment: on-failure` (the default), without the
+/// base-branch comparison.
 pub fn env_with_event(
     server: &MockServer,
     dir: &Path,
@@ -33,6 +34,8 @@ pub fn env_with_event(
     env.insert("GITHUB_EVENT_NAME".into(), event_name.into());
     env.insert("GITHUB_EVENT_PATH".into(), event_path.display().to_string());
     env.remove("INPUT_COMMENT");
+    // These tests are about the comment; the base-branch comparison has its own (insights.rs).
+    env.insert("INPUT_COMPARE-BASE".into(), "false".into());
     env
 }
 

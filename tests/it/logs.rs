@@ -6,12 +6,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::*;
 
-/// Timed inside the fixture job's step 4 (`2020-01-20T09:42:45-08:00` to `…:48`), which fails.
-const LOG: &str = "2020-01-20T17:42:45.1000000Z ##[group]Run actions/cache@v3\n\
-2020-01-20T17:42:45.2000000Z ##[endgroup]\n\
-2020-01-20T17:42:46.0000000Z test parser::it_works ... FAILED\n\
-2020-01-20T17:42:47.0000000Z ##[error]Process completed with exit code 101.\n";
-
 #[tokio::test]
 async fn the_log_redirect_never_carries_the_token_to_the_blob_host() {
     let api = MockServer::start().await;
@@ -45,7 +39,10 @@ async fn the_log_redirect_never_carries_the_token_to_the_blob_host() {
         .await;
     Mock::given(method("GET"))
         .and(path("/blob/job-7.txt"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(LOG))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(failed_step_log(&["test parser::it_works ... FAILED"])),
+        )
         .expect(1)
         .mount(&blob)
         .await;

@@ -5,6 +5,7 @@
 mod binary;
 mod comment;
 mod comment_pr;
+mod insights;
 mod jobs;
 mod logs;
 mod support;

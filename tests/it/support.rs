@@ -112,3 +112,18 @@ pub async fn run_with_env(env: &HashMap<String, String>) -> (anyhow::Result<Outc
     let result = app::run(&config, fast_retry(), &mut stdout).await;
     (result, String::from_utf8(stdout).unwrap())
 }
+
+/// A raw job log whose lines fall inside the failed step of [`job`] with `failed_step = 4`
+/// (`Run actions/cache@v3`, 17:42:45Z to 17:42:48Z on 2020-01-20), as a real log's would: the
+/// analyzer attributes lines to steps by these times. Ends with the runner's exit-code error.
+pub fn failed_step_log(lines: &[&str]) -> String {
+    let mut log = String::from(
+        "2020-01-20T17:42:45.1000000Z ##[group]Run actions/cache@v3\n\
+         2020-01-20T17:42:45.2000000Z ##[endgroup]\n",
+    );
+    for (i, line) in lines.iter().enumerate() {
+        log.push_str(&format!("2020-01-20T17:42:46.{:07}Z {line}\n", i * 1000));
+    }
+    log.push_str("2020-01-20T17:42:47.9000000Z ##[error]Process completed with exit code 101.\n");
+    log
+}

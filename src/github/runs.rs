@@ -1,0 +1,160 @@
+//! The endpoints behind the insights: a run's jobs across every attempt, the run itself (its
+//! workflow id and PR base), and the latest completed run of a workflow on a branch.
+
+use serde::Deserialize;
+
+use super::client::GitHub;
+use super::error::ApiError;
+use super::models::{Conclusion, Job};
+
+/// GitHub caps a page at 100.
+const PER_PAGE: u32 = 100;
+/// Every attempt's jobs: a few attempts of a large matrix, bounded against a runaway `Link` chain.
+const MAX_JOB_PAGES: usize = 50;
+
+/// A workflow run (`GET …/actions/runs/{id}`): the fields the insights read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkflowRun {
+    pub id: u64,
+    #[serde(default)]
+    pub workflow_id: Option<u64>,
+    #[serde(default)]
+    pub run_attempt: Option<u32>,
+    #[serde(default)]
+    pub head_branch: Option<String>,
+    #[serde(default)]
+    pub head_sha: Option<String>,
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    /// Empty for PRs from forks, and `null` in some payloads.
+    #[serde(default)]
+    pub pull_requests: Option<Vec<RunPullRequest>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunPullRequest {
+    #[serde(default)]
+    pub number: Option<u64>,
+    #[serde(default)]
+    pub base: Option<RunRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunRef {
+    #[serde(default, rename = "ref")]
+    pub git_ref: Option<String>,
+}
+
+impl WorkflowRun {
+    /// The base branch of the first PR GitHub associates with the run.
+    pub fn base_branch(&self) -> Option<String> {
+        self.pull_requests
+            .iter()
+            .flatten()
+            .find_map(|pr| pr.base.as_ref()?.git_ref.clone())
+            .filter(|b| !b.is_empty())
+    }
+}
+
+/// Advice for the calls below, which need the same permission as listing the jobs.
+fn with_hint(e: ApiError) -> ApiError {
+    match e.status_code() {
+        Some(401 | 403) => {
+            e.with_hint("The token needs `permissions: actions: read` to compare runs")
+        }
+        _ => e,
+    }
+}
+
+impl GitHub {
+    /// The jobs of every attempt of a run; each job carries its `run_attempt`.
+    pub async fn jobs_of_every_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
+        let route = self.repo_route(&format!(
+            "/actions/runs/{run_id}/jobs?filter=all&per_page={PER_PAGE}"
+        ));
+        self.get_all_pages("listing the jobs of every attempt", &route, MAX_JOB_PAGES)
+            .await
+            .map_err(with_hint)
+    }
+
+    /// The jobs of a run's latest attempt.
+    pub async fn jobs_of_latest_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
+        let route = self.repo_route(&format!(
+            "/actions/runs/{run_id}/jobs?filter=latest&per_page={PER_PAGE}"
+        ));
+        self.get_all_pages("listing the base run's jobs", &route, MAX_JOB_PAGES)
+            .await
+            .map_err(with_hint)
+    }
+
+    /// One workflow run.
+    pub async fn workflow_run(&self, run_id: u64) -> Result<WorkflowRun, ApiError> {
+        let route = self.repo_route(&format!("/actions/runs/{run_id}"));
+        self.get_json("reading the run", &route)
+            .await
+            .map_err(with_hint)
+    }
+
+    /// The latest completed run of workflow `workflow_id` on `branch`, if any.
+    pub async fn latest_completed_run(
+        &self,
+        workflow_id: u64,
+        branch: &str,
+    ) -> Result<Option<WorkflowRun>, ApiError> {
+        let route = self.repo_route(&format!(
+            "/actions/workflows/{workflow_id}/runs?branch={}&status=completed&per_page=1",
+            query_value(branch)
+        ));
+        let runs: Vec<WorkflowRun> = self
+            .get_all_pages("finding the base branch's latest run", &route, 1)
+            .await
+            .map_err(with_hint)?;
+        Ok(runs.into_iter().next())
+    }
+}
+
+/// Percent-encodes a query value: branch names may hold `/`, `+`, `#`, `&` ….
+fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_names_are_encoded_for_the_query() {
+        assert_eq!(query_value("main"), "main");
+        assert_eq!(
+            query_value("release/1.0+x&y=#z é"),
+            "release%2F1.0%2Bx%26y%3D%23z%20%C3%A9"
+        );
+    }
+
+    #[test]
+    fn the_base_branch_comes_from_the_runs_pull_requests() {
+        let run: WorkflowRun = serde_json::from_value(serde_json::json!({
+            "id": 5, "workflow_id": 7, "pull_requests": [
+                {"number": 1, "base": {"ref": "main", "sha": "abc"}}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(run.base_branch().as_deref(), Some("main"));
+        let fork: WorkflowRun =
+            serde_json::from_value(serde_json::json!({"id": 5, "pull_requests": null})).unwrap();
+        assert_eq!(fork.base_branch(), None);
+    }
+}
