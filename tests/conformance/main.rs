@@ -312,6 +312,25 @@ fn violations(exchange: &Exchange) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// Runs the binary through a fresh proxy to `prism` (with `prefer` and `patch` applied to every
+/// exchange) and checks that Prism accepted every request.
+async fn conformant_run(
+    prism: &prism::Prism,
+    stub: &MockServer,
+    prefer: Option<&str>,
+    patch: fn(&str, &str, &mut Value),
+    comment: &str,
+) -> Run {
+    let options = Options {
+        prefer: prefer.map(str::to_owned),
+        patch: Some(Arc::new(patch)),
+    };
+    let proxy = Proxy::start(prism.addr, &stub.uri(), options);
+    let run = run_binary(&proxy, comment).await;
+    run.assert_conformant();
+    run
+}
+
 /// Runs the real binary as the Actions runner would, against `proxy`.
 async fn run_binary(proxy: &Proxy, comment: &str) -> Run {
     let dir = tempfile::tempdir().unwrap();
@@ -387,16 +406,7 @@ async fn assert_log_fetched_locally(stub: &MockServer, run: &Run) {
 async fn static_examples_jobs_log_redirect_and_annotations() {
     let Some(prism) = prism::prism() else { return };
     let stub = log_stub().await;
-    let proxy = Proxy::start(
-        prism.addr,
-        &stub.uri(),
-        Options {
-            prefer: None,
-            patch: Some(Arc::new(fail_the_example_job)),
-        },
-    );
-    let run = run_binary(&proxy, "never").await;
-    run.assert_conformant();
+    let run = conformant_run(prism, &stub, None, fail_the_example_job, "never").await;
     run.assert_succeeded();
 
     let jobs = run.find("GET", "/actions/runs/42/attempts/1/jobs");
@@ -457,16 +467,14 @@ async fn dynamic_responses_parse_and_the_digest_renders() {
     let stub = log_stub().await;
     let (mut logs, mut annotations) = (0, 0);
     for _ in 0..4 {
-        let proxy = Proxy::start(
-            prism.addr,
-            &stub.uri(),
-            Options {
-                prefer: Some("dynamic=true".into()),
-                patch: Some(Arc::new(fail_every_generated_job)),
-            },
-        );
-        let run = run_binary(&proxy, "never").await;
-        run.assert_conformant();
+        let run = conformant_run(
+            prism,
+            &stub,
+            Some("dynamic=true"),
+            fail_every_generated_job,
+            "never",
+        )
+        .await;
         run.assert_succeeded();
         assert!(run.summary.starts_with("## "), "{}", run.report());
         assert!(
@@ -504,16 +512,7 @@ fn assert_comment_body(exchange: &Exchange) {
 async fn comment_is_created_when_none_exists() {
     let Some(prism) = prism::prism() else { return };
     let stub = log_stub().await;
-    let proxy = Proxy::start(
-        prism.addr,
-        &stub.uri(),
-        Options {
-            prefer: None,
-            patch: Some(Arc::new(fail_the_example_job)),
-        },
-    );
-    let run = run_binary(&proxy, "always").await;
-    run.assert_conformant();
+    let run = conformant_run(prism, &stub, None, fail_the_example_job, "always").await;
     run.assert_succeeded();
     let lookup = run.find("GET", &format!("/commits/{SHA}/pulls"));
     assert_eq!(lookup.len(), 1, "{}", run.report());
@@ -535,16 +534,7 @@ async fn comment_is_created_when_none_exists() {
 async fn comment_with_our_marker_is_updated_in_place() {
     let Some(prism) = prism::prism() else { return };
     let stub = log_stub().await;
-    let proxy = Proxy::start(
-        prism.addr,
-        &stub.uri(),
-        Options {
-            prefer: None,
-            patch: Some(Arc::new(mark_the_first_comment)),
-        },
-    );
-    let run = run_binary(&proxy, "always").await;
-    run.assert_conformant();
+    let run = conformant_run(prism, &stub, None, mark_the_first_comment, "always").await;
     run.assert_succeeded();
     // The `issue-comment-items` example's first comment has id 1.
     let updated = run.find("PATCH", "/issues/comments/1");
@@ -563,16 +553,14 @@ async fn dynamic_comment_flow_is_conformant() {
     let Some(prism) = prism::prism() else { return };
     let stub = log_stub().await;
     for _ in 0..3 {
-        let proxy = Proxy::start(
-            prism.addr,
-            &stub.uri(),
-            Options {
-                prefer: Some("dynamic=true".into()),
-                patch: Some(Arc::new(fail_every_generated_job)),
-            },
-        );
-        let run = run_binary(&proxy, "always").await;
-        run.assert_conformant();
+        let run = conformant_run(
+            prism,
+            &stub,
+            Some("dynamic=true"),
+            fail_every_generated_job,
+            "always",
+        )
+        .await;
         assert!(run.output.status.success(), "{}", run.report());
         // The reported run's own head SHA is preferred to GITHUB_SHA (the reporter's commit);
         // generated data may carry either, so any commit lookup counts.

@@ -71,13 +71,20 @@ async fn in_actions_it_writes_the_summary_and_the_outputs() {
     assert!(outputs.contains("failure"), "{outputs}");
 }
 
-#[test]
-fn bad_configuration_exits_non_zero_with_an_error_line() {
-    let output = binary()
+/// The binary with just enough of the Actions environment to get past configuration.
+fn minimal_actions_binary() -> Command {
+    let mut command = binary();
+    command
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_REPOSITORY", "o/r")
         .env("GITHUB_RUN_ID", "1")
-        .env("INPUT_GITHUB-TOKEN", "x")
+        .env("INPUT_GITHUB-TOKEN", "x");
+    command
+}
+
+#[test]
+fn bad_configuration_exits_non_zero_with_an_error_line() {
+    let output = minimal_actions_binary()
         .env("INPUT_MAX-LINES", "many")
         .output()
         .unwrap();
@@ -93,11 +100,7 @@ fn bad_configuration_exits_non_zero_with_an_error_line() {
 fn a_template_syntax_error_names_file_line_and_column_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.hbs"), "ok\n{{#each jobs}}\n{{name}\n").unwrap();
-    let output = binary()
-        .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_RUN_ID", "1")
-        .env("INPUT_GITHUB-TOKEN", "x")
+    let output = minimal_actions_binary()
         .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
         .env("GITHUB_WORKSPACE", dir.path())
         .env("INPUT_SUMMARY-TEMPLATE", "t.hbs")

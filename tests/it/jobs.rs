@@ -66,17 +66,15 @@ async fn every_page_is_read_with_per_page_100() {
     assert_eq!(outcome.digest.failed_jobs[0].name, "shard 150");
 }
 
-#[tokio::test]
-async fn a_502_is_retried_with_backoff() {
-    let server = MockServer::start().await;
-    fail_on_unexpected(&server).await;
+/// The jobs listing answers `first` once, then a page with one passing job.
+async fn mount_jobs_answering_first(server: &MockServer, first: ResponseTemplate) {
     Mock::given(method("GET"))
         .and(path(jobs_route(1)))
-        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
+        .respond_with(first)
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     Mock::given(method("GET"))
         .and(path(jobs_route(1)))
@@ -85,8 +83,19 @@ async fn a_502_is_retried_with_backoff() {
                 .set_body_json(jobs_page(vec![job(1, "build", "success", None)])),
         )
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn a_502_is_retried_with_backoff() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    mount_jobs_answering_first(
+        &server,
+        ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"),
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
     assert_eq!(outcome.unwrap().digest.conclusion, "success");
@@ -96,27 +105,13 @@ async fn a_502_is_retried_with_backoff() {
 async fn a_secondary_rate_limit_waits_for_retry_after() {
     let server = MockServer::start().await;
     fail_on_unexpected(&server).await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("retry-after", "1")
-                .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(jobs_page(vec![job(1, "build", "success", None)])),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_jobs_answering_first(
+        &server,
+        ResponseTemplate::new(403)
+            .insert_header("retry-after", "1")
+            .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})),
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
