@@ -195,8 +195,11 @@ fn escape_normalized(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' | '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '|' | '~' | '{' | '}' | '$'
-            | '^' | '!' => numeric_ref(&mut out, c),
+            // `(` and `)` stay: with `[` and `]` escaped they cannot form a link, and matrix job
+            // names (`test (ubuntu-latest, stable)`) are full of them.
+            '\'' | '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '{' | '}' | '$' | '^' | '!' => {
+                numeric_ref(&mut out, c)
+            }
             '#' => {
                 out.push_str("&#35;");
                 if next.is_some_and(|n| n.is_alphanumeric()) {
@@ -209,8 +212,8 @@ fn escape_normalized(s: &str) -> String {
             }
             // Could start a list item, thematic break, setext underline or definition.
             '-' | '+' | '=' | ':' | '.' if i == 0 => numeric_ref(&mut out, c),
-            // `1.` at the start of a line is an ordered list item.
-            '.' if i == leading_digits => numeric_ref(&mut out, c),
+            // `1.` and `1)` at the start of a line are ordered list items.
+            '.' | ')' if i == leading_digits => numeric_ref(&mut out, c),
             ':' if next == Some('/') && chars.get(i + 2) == Some(&'/') => {
                 out.push(':');
                 out.push_str(ZWSP);

@@ -136,7 +136,7 @@ fn inline_breaks_mentions_references_and_urls() {
 fn inline_keeps_plain_text_readable() {
     assert_eq!(
         inline("build (ubuntu-latest, 1.75)"),
-        "build &#40;ubuntu-latest, 1.75&#41;"
+        "build (ubuntu-latest, 1.75)"
     );
     assert_eq!(inline("  a \n\t b  "), "a b");
     assert_eq!(inline("日本語 🦀"), "日本語 🦀");
@@ -298,4 +298,10 @@ fn handlebars_truncate_and_link_helpers() {
         hb.render_template("{{link name bad}}", &data).unwrap(),
         inline(HOSTILE_NAME)
     );
+}
+
+#[test]
+fn a_leading_number_and_parenthesis_is_not_a_list_item() {
+    assert_eq!(inline("1) boot"), "1&#41; boot");
+    assert_eq!(inline("v1) boot"), "v1) boot");
 }
