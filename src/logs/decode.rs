@@ -73,6 +73,7 @@ pub struct LineDecoder {
     /// The current segment is the first of its raw line (not after a lone `\r`).
     first_segment: bool,
     line_time: Option<LogTime>,
+    stamps: StampCache,
 }
 
 impl LineDecoder {
@@ -86,6 +87,7 @@ impl LineDecoder {
             line_number: 1,
             first_segment: true,
             line_time: None,
+            stamps: StampCache::default(),
         }
     }
 
@@ -181,7 +183,7 @@ impl LineDecoder {
             s = &s[BOM.len()..];
         }
         let mut time = None;
-        if let Some((t, len)) = parse_timestamp_prefix(s) {
+        if let Some((t, len)) = self.stamps.parse(s) {
             time = Some(t);
             s = &s[len..];
         }
@@ -210,6 +212,16 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
     if s.len() < 20 {
         return None;
     }
+    let secs = parse_seconds(&s[..SECONDS_PREFIX])?;
+    let (nanos, len) = parse_fraction_and_end(s)?;
+    Some((LogTime { secs, nanos }, len))
+}
+
+/// Length of `YYYY-MM-DDTHH:MM:SS`, the part that names the second.
+const SECONDS_PREFIX: usize = 19;
+
+/// The whole seconds of `YYYY-MM-DDTHH:MM:SS` (exactly 19 bytes).
+fn parse_seconds(s: &[u8]) -> Option<i64> {
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         let mut v = 0i64;
         for &b in &s[range] {
@@ -228,7 +240,14 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
         return None;
     }
-    let mut i = 19;
+    let days = days_from_civil(year, month, day);
+    Some(days * 86_400 + hour * 3600 + min * 60 + sec)
+}
+
+/// After the 19 bytes of seconds (`s.len() >= 20`): `[.f{1,9}]Z` and a space or
+/// the end. Returns the nanoseconds and the whole prefix's length.
+fn parse_fraction_and_end(s: &[u8]) -> Option<(u32, usize)> {
+    let mut i = SECONDS_PREFIX;
     let mut nanos = 0u32;
     if s[i] == b'.' {
         i += 1;
@@ -252,9 +271,36 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
         None => {}
         Some(_) => return None,
     }
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + min * 60 + sec;
-    Some((LogTime { secs, nanos }, i))
+    Some((nanos, i))
+}
+
+/// [`parse_timestamp_prefix`] with a one-entry cache of the seconds: runner
+/// lines share their second with the previous line far more often than not,
+/// so the date arithmetic runs once per second of log, not once per line.
+#[derive(Debug, Default)]
+struct StampCache {
+    prefix: [u8; SECONDS_PREFIX],
+    secs: Option<i64>,
+}
+
+impl StampCache {
+    fn parse(&mut self, s: &[u8]) -> Option<(LogTime, usize)> {
+        if s.len() < 20 {
+            return None;
+        }
+        let head = &s[..SECONDS_PREFIX];
+        let secs = match self.secs {
+            Some(secs) if head == self.prefix => secs,
+            _ => {
+                let secs = parse_seconds(head)?;
+                self.prefix.copy_from_slice(head);
+                self.secs = Some(secs);
+                secs
+            }
+        };
+        let (nanos, len) = parse_fraction_and_end(s)?;
+        Some((LogTime { secs, nanos }, len))
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -320,6 +366,25 @@ mod tests {
         let c = chrono::DateTime::parse_from_rfc3339("2025-12-16T23:20:13Z").unwrap();
         let (t, _) = parse_timestamp_prefix(b"2025-12-16T23:20:13.6786056Z x").unwrap();
         assert_eq!(t.secs, c.timestamp());
+    }
+
+    #[test]
+    fn cached_seconds_agree_with_a_fresh_parse() {
+        let mut cache = StampCache::default();
+        for s in [
+            &b"2024-05-01T12:00:00.1234567Z a"[..],
+            b"2024-05-01T12:00:00.2Z b",
+            b"2024-05-01T12:00:00Z",
+            b"2024-05-01T12:00:00.Z bad fraction, same second",
+            b"2024-05-01T12:00:01.5Z next second",
+            b"2024-05-01T12:00:01.5Zglued",
+            b"2024-13-01T12:00:01.5Z invalid month",
+            b"2024-13-01T12:00:01.5Z invalid again (not cached)",
+            b"2024-05-01T12:00:01.5Z back",
+            b"short",
+        ] {
+            assert_eq!(cache.parse(s), parse_timestamp_prefix(s), "{s:?}");
+        }
     }
 
     #[test]
