@@ -46,6 +46,11 @@ pub struct DecodedLine<'a> {
     pub raw: &'a [u8],
     /// How many bytes of this line were cut off by the cap.
     pub truncated_bytes: u64,
+    /// Where `raw` starts in the chunk of the current [`LineDecoder::feed`]
+    /// call (`chunk[o..o + raw.len()] == raw`), so a search run once over
+    /// the whole chunk can be mapped back to lines; `None` when the line was
+    /// assembled in the carry buffer (it crossed a chunk boundary).
+    pub chunk_offset: Option<usize>,
 }
 
 impl DecodedLine<'_> {
@@ -103,11 +108,14 @@ impl LineDecoder {
 
     /// Feeds the next chunk; calls `sink` for every line it completes.
     pub fn feed<F: FnMut(DecodedLine<'_>)>(&mut self, chunk: &[u8], sink: &mut F) {
+        // `rest` is always `chunk[pos..]`.
+        let mut pos = 0;
         let mut rest = chunk;
         if self.pending_cr && !rest.is_empty() {
             self.pending_cr = false;
             if rest[0] == b'\n' {
                 rest = &rest[1..];
+                pos = 1;
                 self.end_line();
             } else {
                 self.first_segment = false;
@@ -115,28 +123,30 @@ impl LineDecoder {
         }
         while let Some(i) = memchr2(b'\n', b'\r', rest) {
             if self.carry.is_empty() && self.dropped == 0 {
-                self.emit_segment(&rest[..i], 0, sink);
+                self.emit_segment(&rest[..i], 0, Some(pos), sink);
             } else {
                 self.append_carry(&rest[..i]);
                 let carry = std::mem::take(&mut self.carry);
                 let dropped = std::mem::take(&mut self.dropped);
-                self.emit_segment(&carry, dropped, sink);
+                self.emit_segment(&carry, dropped, None, sink);
                 self.carry = carry;
                 self.carry.clear();
             }
-            if rest[i] == b'\n' {
+            let skip = if rest[i] == b'\n' {
                 self.end_line();
-                rest = &rest[i + 1..];
+                i + 1
             } else if i + 1 == rest.len() {
                 self.pending_cr = true;
-                rest = &[];
+                i + 1
             } else if rest[i + 1] == b'\n' {
                 self.end_line();
-                rest = &rest[i + 2..];
+                i + 2
             } else {
                 self.first_segment = false;
-                rest = &rest[i + 1..];
-            }
+                i + 1
+            };
+            rest = &rest[skip..];
+            pos += skip;
         }
         self.append_carry(rest);
     }
@@ -146,7 +156,7 @@ impl LineDecoder {
         if !self.carry.is_empty() || self.dropped > 0 {
             let carry = std::mem::take(&mut self.carry);
             let dropped = std::mem::take(&mut self.dropped);
-            self.emit_segment(&carry, dropped, sink);
+            self.emit_segment(&carry, dropped, None, sink);
             self.end_line();
         } else if self.pending_cr || !self.first_segment {
             // The log ended in a `\r`-split line: it still counts.
@@ -174,7 +184,14 @@ impl LineDecoder {
         self.dropped += (bytes.len() - take) as u64;
     }
 
-    fn emit_segment<F: FnMut(DecodedLine<'_>)>(&mut self, seg: &[u8], dropped: u64, sink: &mut F) {
+    /// `base`: where `seg` starts in the current chunk, if it lies in it.
+    fn emit_segment<F: FnMut(DecodedLine<'_>)>(
+        &mut self,
+        seg: &[u8],
+        dropped: u64,
+        base: Option<usize>,
+        sink: &mut F,
+    ) {
         if seg.is_empty() && dropped == 0 && !self.first_segment {
             return;
         }
@@ -192,6 +209,7 @@ impl LineDecoder {
         } else if time.is_none() {
             time = self.line_time;
         }
+        let rest_len = s.len();
         let mut truncated_bytes = dropped;
         if s.len() > self.max_line_bytes {
             truncated_bytes += (s.len() - self.max_line_bytes) as u64;
@@ -202,6 +220,7 @@ impl LineDecoder {
             time,
             raw: s,
             truncated_bytes,
+            chunk_offset: base.map(|b| b + (seg.len() - rest_len)),
         });
     }
 }
@@ -466,6 +485,32 @@ mod tests {
         assert_eq!(lines[0].2, 10 * 1024 * 1024 - cap as u64);
         assert!(lines[0].3.ends_with("more bytes]"));
         assert_eq!((lines[1].0, lines[1].3.as_str()), (2, "##[error]boom"));
+    }
+
+    #[test]
+    fn chunk_offsets_point_at_the_raw_bytes() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"\xEF\xBB\xBF2024-05-01T12:00:00.1Z first\r\n");
+        input.extend_from_slice(b"2024-05-01T12:00:00.2Z 10%\r50%\r\r\n\nplain\n");
+        input.extend_from_slice(&[b'x'; 300]);
+        input.extend_from_slice(b"\n2024-05-01T12:00:01Z end\rtrailing");
+        for chunk in [1, 2, 7, 64, 200, input.len()] {
+            let mut d = LineDecoder::new(128);
+            let (mut in_chunk, mut lines) = (0, 0);
+            for c in input.chunks(chunk) {
+                d.feed(c, &mut |l| {
+                    lines += 1;
+                    if let Some(o) = l.chunk_offset {
+                        in_chunk += 1;
+                        assert_eq!(&c[o..o + l.raw.len()], l.raw, "chunk size {chunk}");
+                    }
+                });
+            }
+            d.finish(&mut |l| assert_eq!(l.chunk_offset, None));
+            if chunk == input.len() {
+                assert_eq!(in_chunk, lines);
+            }
+        }
     }
 
     #[test]

@@ -150,6 +150,39 @@ struct State {
     /// Timed mode: every `##[error]` of the job, in case attribution found nothing.
     job_errors: CandidateSet,
     log_tail: Ring,
+    /// Prefilter hits of the chunk being fed.
+    hits: HitCursor,
+}
+
+/// Maps one prefilter search over a whole chunk back to its lines
+/// (ripgrep-style): lines in which no literal starts need no per-line check.
+/// Searches lazily, from the first line that asks, so chunks nobody asks
+/// about (steps that did not fail) are never searched.
+#[derive(Debug)]
+struct HitCursor {
+    /// No candidate starts in `from..next`; `next` is one, or `usize::MAX`
+    /// for none up to the end of the chunk.
+    from: usize,
+    next: usize,
+}
+
+impl HitCursor {
+    fn new() -> Self {
+        HitCursor {
+            from: usize::MAX,
+            next: usize::MAX,
+        }
+    }
+
+    /// Does a candidate start in `chunk[start..end]`? Lines must be asked
+    /// about in order.
+    fn any_in(&mut self, chunk: &[u8], start: usize, end: usize) -> bool {
+        if start < self.from || self.next < start {
+            self.from = start;
+            self.next = patterns::find_candidate(chunk, start).unwrap_or(usize::MAX);
+        }
+        self.next < end
+    }
 }
 
 impl LogAnalyzer {
@@ -194,6 +227,7 @@ impl LogAnalyzer {
                 secondary: CandidateSet::new(m, c),
                 job_errors: CandidateSet::new(m, c),
                 log_tail: Ring::new(options.tail.max(1)),
+                hits: HitCursor::new(),
                 options,
             },
         }
@@ -202,7 +236,9 @@ impl LogAnalyzer {
     /// Feeds the next bytes of the log, in any chunking.
     pub fn feed(&mut self, chunk: &[u8]) {
         let state = &mut self.state;
-        self.decoder.feed(chunk, &mut |line| state.on_line(line));
+        state.hits = HitCursor::new();
+        self.decoder
+            .feed(chunk, &mut |line| state.on_line(line, chunk));
     }
 
     /// Heap bytes the analyzer holds right now (for tests of boundedness).
@@ -218,7 +254,7 @@ impl LogAnalyzer {
 
     pub fn finish(mut self) -> JobExcerpt {
         let state = &mut self.state;
-        let total_lines = self.decoder.finish(&mut |line| state.on_line(line));
+        let total_lines = self.decoder.finish(&mut |line| state.on_line(line, &[]));
         let mut s = self.state;
         s.close_unit();
         let set = if !s.primary.is_empty() {
@@ -243,7 +279,8 @@ impl LogAnalyzer {
 }
 
 impl State {
-    fn on_line(&mut self, line: DecodedLine<'_>) {
+    /// `chunk`: the bytes being fed, which `line.chunk_offset` points into.
+    fn on_line(&mut self, line: DecodedLine<'_>, chunk: &[u8]) {
         self.seq += 1;
         let marker = Marker::parse(line.raw);
         let placement = self
@@ -306,6 +343,12 @@ impl State {
         }
         self.log_tail.push(seq, n, body, cut, display);
         if self.unit_relevant {
+            let role = match (role, line.chunk_offset) {
+                (Role::Plain, Some(o)) if !self.hits.any_in(chunk, o, o + body.len()) => {
+                    Role::NoHit
+                }
+                _ => role,
+            };
             self.collector.line(seq, n, body, cut, role, display);
         } else if in_failed_window {
             self.collector.passive(seq, n, body, cut, display);

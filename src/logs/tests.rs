@@ -776,3 +776,28 @@ fn memory_stays_bounded_over_a_large_stream() {
     assert_eq!(e.lines.len(), 40);
     assert!(e.omitted_lines > 1000);
 }
+
+#[test]
+fn hit_cursor_agrees_with_a_per_line_search() {
+    let buf: &[u8] = b"ok\nerror: x\n\nnothing\nFAIL FAIL\n137 and error\nplain\nE   x\nlast ok";
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &b) in buf.iter().enumerate() {
+        if b == b'\n' {
+            lines.push((start, i));
+            start = i + 1;
+        }
+    }
+    lines.push((start, buf.len()));
+    // Every subset of lines, asked in order, gets the per-line answer.
+    for mask in 0u32..(1 << lines.len()) {
+        let mut cursor = HitCursor::new();
+        for (k, &(s, e)) in lines.iter().enumerate() {
+            if mask & (1 << k) == 0 {
+                continue;
+            }
+            let alone = patterns::find_candidate(&buf[s..e], 0).is_some();
+            assert_eq!(cursor.any_in(buf, s, e), alone, "line {k}, mask {mask:b}");
+        }
+    }
+}
