@@ -28,7 +28,7 @@ pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
 pub use sanitize::sanitize_line;
 
 use marker::Marker;
-use select::{CandidateSet, Class, Collector, Display, Ring, Role};
+use select::{CandidateSet, Class, Collector, Display, Line, Ring, Role};
 use steps::StepTracker;
 
 /// One step of the job, as the jobs API reports it (the caller converts).
@@ -239,6 +239,9 @@ impl LogAnalyzer {
         state.hits = HitCursor::new();
         self.decoder
             .feed(chunk, &mut |line| state.on_line(line, chunk));
+        // The rings may hold ranges of `chunk`: copy them before it goes.
+        state.collector.end_chunk(chunk);
+        state.log_tail.end_chunk(chunk);
     }
 
     /// Heap bytes the analyzer holds right now (for tests of boundedness).
@@ -256,14 +259,14 @@ impl LogAnalyzer {
         let state = &mut self.state;
         let total_lines = self.decoder.finish(&mut |line| state.on_line(line, &[]));
         let mut s = self.state;
-        s.close_unit();
+        s.close_unit(&[]);
         let set = if !s.primary.is_empty() {
             s.primary
         } else {
             // Nothing attributable to a failed step: the job's errors and
             // shapes, and the end of the log (a cancelled job, a runner crash).
             let mut set = if s.timed { s.job_errors } else { s.secondary };
-            s.log_tail.drain_into(&mut set, Class::Tail, 0);
+            s.log_tail.drain_into(&mut set, Class::Tail, 0, &[]);
             set
         };
         let (lines, omitted_lines) = set.select(s.options.max_lines);
@@ -288,7 +291,7 @@ impl State {
             .observe(line.time.map(|t| t.secs), marker.hint());
         if placement.starts_unit {
             if self.seq > 1 {
-                self.close_unit();
+                self.close_unit(chunk);
             }
             self.in_header = false;
             self.unit_relevant = placement.step.is_none_or(|i| self.failed[i]);
@@ -341,17 +344,26 @@ impl State {
             self.job_errors
                 .push(seq, n, display.text(body, cut), class, seq);
         }
-        self.log_tail.push(seq, n, body, cut, display);
+        let line = Line {
+            seq,
+            line_number: n,
+            raw: body,
+            // `body` is a suffix of `line.raw`.
+            at: line.chunk_offset.map(|o| o + line.raw.len() - body.len()),
+            truncated: cut,
+            display,
+        };
+        self.log_tail.push(&line);
         if self.unit_relevant {
-            let role = match (role, line.chunk_offset) {
+            let role = match (role, line.at) {
                 (Role::Plain, Some(o)) if !self.hits.any_in(chunk, o, o + body.len()) => {
                     Role::NoHit
                 }
                 _ => role,
             };
-            self.collector.line(seq, n, body, cut, role, display);
+            self.collector.line(&line, role, chunk);
         } else if in_failed_window {
-            self.collector.passive(seq, n, body, cut, display);
+            self.collector.passive(&line);
         }
     }
 
@@ -370,12 +382,12 @@ impl State {
         inside
     }
 
-    fn close_unit(&mut self) {
+    fn close_unit(&mut self, chunk: &[u8]) {
         if self.timed && !self.unit_relevant {
             self.collector.discard();
             return;
         }
-        let (set, has_error, has_hit) = self.collector.take();
+        let (set, has_error, has_hit) = self.collector.take(chunk);
         // Timed mode only gets here for a failed step's unit.
         if self.timed || has_error {
             self.primary.absorb(set);

@@ -801,3 +801,35 @@ fn hit_cursor_agrees_with_a_per_line_search() {
         }
     }
 }
+
+#[test]
+fn ring_keeps_chunk_ranges_until_the_chunk_ends() {
+    let chunk: &[u8] = b"one\ntwo\nthree\nfour";
+    let mut ring = Ring::new(2);
+    for (seq, (at, len)) in (1..).zip([(0, 3), (4, 3), (8, 5)]) {
+        ring.push(&Line {
+            seq,
+            line_number: seq,
+            raw: &chunk[at..at + len],
+            at: Some(at),
+            truncated: 0,
+            display: Display::Plain,
+        });
+    }
+    // A line assembled elsewhere (the carry) is copied at once.
+    ring.push(&Line {
+        seq: 4,
+        line_number: 4,
+        raw: b"carried",
+        at: None,
+        truncated: 2,
+        display: Display::Warning,
+    });
+    ring.end_chunk(chunk);
+    let mut set = CandidateSet::new(10, 3);
+    // The chunk is gone: the ring must answer from its own copies.
+    ring.drain_into(&mut set, Class::Tail, 0, &[]);
+    let (lines, _) = set.select(10);
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["three", "warning: carried … [2 more bytes]"]);
+}
