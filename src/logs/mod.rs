@@ -15,6 +15,7 @@
 pub mod decode;
 mod marker;
 pub mod patterns;
+pub mod rank;
 pub mod sanitize;
 pub mod select;
 pub mod steps;
