@@ -524,4 +524,46 @@ mod tests {
         assert_eq!(a[0].raw.len(), 100);
         assert_eq!(a[0].cut, 900);
     }
+
+    proptest::proptest! {
+        /// Never panics, always bounded: any bytes in any chunking give the
+        /// one-shot lines, no line over the cap, and display-safe text.
+        #[test]
+        fn any_bytes_any_chunking(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(b"\n\r\x1b[Z .0123456789-T:".to_vec()),
+                ],
+                0..600,
+            ),
+            cuts in proptest::collection::vec(1usize..80, 1..12),
+        ) {
+            let cap = 64;
+            let (reference, ref_total) = decode(&input, input.len().max(1), cap);
+            let mut d = LineDecoder::new(cap);
+            let mut got = Vec::new();
+            let mut texts = Vec::new();
+            let mut sink = |l: DecodedLine<'_>| {
+                texts.push(l.text());
+                got.push(Owned { n: l.line_number, time: l.time, raw: l.raw.to_vec(), cut: l.truncated_bytes });
+            };
+            let mut rest = &input[..];
+            for c in cuts.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (head, tail) = rest.split_at((*c).min(rest.len()));
+                d.feed(head, &mut sink);
+                rest = tail;
+            }
+            let total = d.finish(&mut sink);
+            proptest::prop_assert_eq!(&got, &reference);
+            proptest::prop_assert_eq!(total, ref_total);
+            for (line, text) in got.iter().zip(&texts) {
+                proptest::prop_assert!(line.raw.len() <= cap);
+                proptest::prop_assert!(text.chars().all(|c| c == '\t' || !c.is_control()), "{:?}", text);
+            }
+        }
+    }
 }
