@@ -3,7 +3,7 @@
 //! `cargo bench --bench log_pipeline` (release). Size: `FD_BENCH_MB` (default 400).
 //! Generates a realistic job log to a temp file (timestamps, step groups,
 //! ANSI colour, occasional errors, a few multi-megabyte lines), then:
-//! 1. times `grep -c '##\[error\]'` on it (the baseline: a literal search),
+//! 1. times `grep -c '##\[error\]'` on it (the baseline: a literal search, best of 3),
 //! 2. feeds it through `LogAnalyzer` in 64 KiB chunks read from the file,
 //!    once with step times (the normal case) and once with no steps
 //!    (markers only: every line is classified),
@@ -164,14 +164,21 @@ fn main() -> std::io::Result<()> {
     // Warm the page cache so both sides read from memory.
     run_analyzer(&path, &[])?;
 
-    let g0 = Instant::now();
-    let grep = std::process::Command::new("grep")
-        .arg("-c")
-        .arg(r"##\[error\]")
-        .arg(&path)
-        .output();
-    let grep_secs = g0.elapsed().as_secs_f64();
-    match &grep {
+    // grep is timed like the analyzer: best of 3, in the same run, so the
+    // ratio survives the shared machine's noise.
+    let mut grep_secs = f64::MAX;
+    let mut grep = None;
+    for _ in 0..3 {
+        let g0 = Instant::now();
+        let out = std::process::Command::new("grep")
+            .arg("-c")
+            .arg(r"##\[error\]")
+            .arg(&path)
+            .output();
+        grep_secs = grep_secs.min(g0.elapsed().as_secs_f64());
+        grep = Some(out);
+    }
+    match grep.expect("ran grep") {
         Ok(out) => println!(
             "grep -c '##\\[error\\]': {:.3}s = {:.0} MiB/s (count {})",
             grep_secs,

@@ -159,16 +159,13 @@ impl Digest {
     }
 
     /// Caps every excerpt at `max_lines` (used to fit a size budget), keeping the most
-    /// informative lines: errors, then matches, then context, then the tail.
+    /// informative lines (see [`rank`]) in log order.
     pub fn cap_excerpts(&mut self, max_lines: usize) {
         for job in &mut self.failed_jobs {
             if job.excerpt.len() <= max_lines {
                 continue;
             }
-            let mut ranked: Vec<usize> = (0..job.excerpt.len()).collect();
-            ranked.sort_by_key(|&i| (rank(&job.excerpt[i]), i));
-            let mut keep: Vec<usize> = ranked.into_iter().take(max_lines).collect();
-            keep.sort_unstable();
+            let keep = rank(&job.excerpt, max_lines);
             job.excerpt_omitted += (job.excerpt.len() - keep.len()) as u64;
             job.excerpt = keep.into_iter().map(|i| job.excerpt[i].clone()).collect();
             job.excerpt_text = excerpt_text(&job.excerpt);
@@ -207,14 +204,11 @@ impl Digest {
     }
 }
 
-fn rank(line: &ExcerptLine) -> u8 {
-    use crate::logs::LineKind::*;
-    match line.kind {
-        Error => 0,
-        Match => 1,
-        Context => 2,
-        Tail => 3,
-    }
+/// Which `max_lines` lines of an excerpt to keep: specific errors, error shapes, what follows
+/// them (panic message, assertion, `-->`), the generic exit-code error, then context before hits
+/// and the tail; blank lines and passing tests last. See [`crate::logs::rank`].
+fn rank(excerpt: &[ExcerptLine], max_lines: usize) -> Vec<usize> {
+    crate::logs::rank::keep_most_informative(excerpt, max_lines)
 }
 
 fn excerpt_text(lines: &[ExcerptLine]) -> String {

@@ -46,6 +46,11 @@ pub struct DecodedLine<'a> {
     pub raw: &'a [u8],
     /// How many bytes of this line were cut off by the cap.
     pub truncated_bytes: u64,
+    /// Where `raw` starts in the chunk of the current [`LineDecoder::feed`]
+    /// call (`chunk[o..o + raw.len()] == raw`), so a search run once over
+    /// the whole chunk can be mapped back to lines; `None` when the line was
+    /// assembled in the carry buffer (it crossed a chunk boundary).
+    pub chunk_offset: Option<usize>,
 }
 
 impl DecodedLine<'_> {
@@ -73,6 +78,7 @@ pub struct LineDecoder {
     /// The current segment is the first of its raw line (not after a lone `\r`).
     first_segment: bool,
     line_time: Option<LogTime>,
+    stamps: StampCache,
 }
 
 impl LineDecoder {
@@ -86,6 +92,7 @@ impl LineDecoder {
             line_number: 1,
             first_segment: true,
             line_time: None,
+            stamps: StampCache::default(),
         }
     }
 
@@ -101,11 +108,14 @@ impl LineDecoder {
 
     /// Feeds the next chunk; calls `sink` for every line it completes.
     pub fn feed<F: FnMut(DecodedLine<'_>)>(&mut self, chunk: &[u8], sink: &mut F) {
+        // `rest` is always `chunk[pos..]`.
+        let mut pos = 0;
         let mut rest = chunk;
         if self.pending_cr && !rest.is_empty() {
             self.pending_cr = false;
             if rest[0] == b'\n' {
                 rest = &rest[1..];
+                pos = 1;
                 self.end_line();
             } else {
                 self.first_segment = false;
@@ -113,28 +123,30 @@ impl LineDecoder {
         }
         while let Some(i) = memchr2(b'\n', b'\r', rest) {
             if self.carry.is_empty() && self.dropped == 0 {
-                self.emit_segment(&rest[..i], 0, sink);
+                self.emit_segment(&rest[..i], 0, Some(pos), sink);
             } else {
                 self.append_carry(&rest[..i]);
                 let carry = std::mem::take(&mut self.carry);
                 let dropped = std::mem::take(&mut self.dropped);
-                self.emit_segment(&carry, dropped, sink);
+                self.emit_segment(&carry, dropped, None, sink);
                 self.carry = carry;
                 self.carry.clear();
             }
-            if rest[i] == b'\n' {
+            let skip = if rest[i] == b'\n' {
                 self.end_line();
-                rest = &rest[i + 1..];
+                i + 1
             } else if i + 1 == rest.len() {
                 self.pending_cr = true;
-                rest = &[];
+                i + 1
             } else if rest[i + 1] == b'\n' {
                 self.end_line();
-                rest = &rest[i + 2..];
+                i + 2
             } else {
                 self.first_segment = false;
-                rest = &rest[i + 1..];
-            }
+                i + 1
+            };
+            rest = &rest[skip..];
+            pos += skip;
         }
         self.append_carry(rest);
     }
@@ -144,7 +156,7 @@ impl LineDecoder {
         if !self.carry.is_empty() || self.dropped > 0 {
             let carry = std::mem::take(&mut self.carry);
             let dropped = std::mem::take(&mut self.dropped);
-            self.emit_segment(&carry, dropped, sink);
+            self.emit_segment(&carry, dropped, None, sink);
             self.end_line();
         } else if self.pending_cr || !self.first_segment {
             // The log ended in a `\r`-split line: it still counts.
@@ -172,7 +184,14 @@ impl LineDecoder {
         self.dropped += (bytes.len() - take) as u64;
     }
 
-    fn emit_segment<F: FnMut(DecodedLine<'_>)>(&mut self, seg: &[u8], dropped: u64, sink: &mut F) {
+    /// `base`: where `seg` starts in the current chunk, if it lies in it.
+    fn emit_segment<F: FnMut(DecodedLine<'_>)>(
+        &mut self,
+        seg: &[u8],
+        dropped: u64,
+        base: Option<usize>,
+        sink: &mut F,
+    ) {
         if seg.is_empty() && dropped == 0 && !self.first_segment {
             return;
         }
@@ -181,7 +200,7 @@ impl LineDecoder {
             s = &s[BOM.len()..];
         }
         let mut time = None;
-        if let Some((t, len)) = parse_timestamp_prefix(s) {
+        if let Some((t, len)) = self.stamps.parse(s) {
             time = Some(t);
             s = &s[len..];
         }
@@ -190,6 +209,7 @@ impl LineDecoder {
         } else if time.is_none() {
             time = self.line_time;
         }
+        let rest_len = s.len();
         let mut truncated_bytes = dropped;
         if s.len() > self.max_line_bytes {
             truncated_bytes += (s.len() - self.max_line_bytes) as u64;
@@ -200,6 +220,7 @@ impl LineDecoder {
             time,
             raw: s,
             truncated_bytes,
+            chunk_offset: base.map(|b| b + (seg.len() - rest_len)),
         });
     }
 }
@@ -210,6 +231,16 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
     if s.len() < 20 {
         return None;
     }
+    let secs = parse_seconds(&s[..SECONDS_PREFIX])?;
+    let (nanos, len) = parse_fraction_and_end(s)?;
+    Some((LogTime { secs, nanos }, len))
+}
+
+/// Length of `YYYY-MM-DDTHH:MM:SS`, the part that names the second.
+const SECONDS_PREFIX: usize = 19;
+
+/// The whole seconds of `YYYY-MM-DDTHH:MM:SS` (exactly 19 bytes).
+fn parse_seconds(s: &[u8]) -> Option<i64> {
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         let mut v = 0i64;
         for &b in &s[range] {
@@ -228,7 +259,14 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
         return None;
     }
-    let mut i = 19;
+    let days = days_from_civil(year, month, day);
+    Some(days * 86_400 + hour * 3600 + min * 60 + sec)
+}
+
+/// After the 19 bytes of seconds (`s.len() >= 20`): `[.f{1,9}]Z` and a space or
+/// the end. Returns the nanoseconds and the whole prefix's length.
+fn parse_fraction_and_end(s: &[u8]) -> Option<(u32, usize)> {
+    let mut i = SECONDS_PREFIX;
     let mut nanos = 0u32;
     if s[i] == b'.' {
         i += 1;
@@ -252,9 +290,36 @@ pub fn parse_timestamp_prefix(s: &[u8]) -> Option<(LogTime, usize)> {
         None => {}
         Some(_) => return None,
     }
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + min * 60 + sec;
-    Some((LogTime { secs, nanos }, i))
+    Some((nanos, i))
+}
+
+/// [`parse_timestamp_prefix`] with a one-entry cache of the seconds: runner
+/// lines share their second with the previous line far more often than not,
+/// so the date arithmetic runs once per second of log, not once per line.
+#[derive(Debug, Default)]
+struct StampCache {
+    prefix: [u8; SECONDS_PREFIX],
+    secs: Option<i64>,
+}
+
+impl StampCache {
+    fn parse(&mut self, s: &[u8]) -> Option<(LogTime, usize)> {
+        if s.len() < 20 {
+            return None;
+        }
+        let head = &s[..SECONDS_PREFIX];
+        let secs = match self.secs {
+            Some(secs) if head == self.prefix => secs,
+            _ => {
+                let secs = parse_seconds(head)?;
+                self.prefix.copy_from_slice(head);
+                self.secs = Some(secs);
+                secs
+            }
+        };
+        let (nanos, len) = parse_fraction_and_end(s)?;
+        Some((LogTime { secs, nanos }, len))
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -320,6 +385,25 @@ mod tests {
         let c = chrono::DateTime::parse_from_rfc3339("2025-12-16T23:20:13Z").unwrap();
         let (t, _) = parse_timestamp_prefix(b"2025-12-16T23:20:13.6786056Z x").unwrap();
         assert_eq!(t.secs, c.timestamp());
+    }
+
+    #[test]
+    fn cached_seconds_agree_with_a_fresh_parse() {
+        let mut cache = StampCache::default();
+        for s in [
+            &b"2024-05-01T12:00:00.1234567Z a"[..],
+            b"2024-05-01T12:00:00.2Z b",
+            b"2024-05-01T12:00:00Z",
+            b"2024-05-01T12:00:00.Z bad fraction, same second",
+            b"2024-05-01T12:00:01.5Z next second",
+            b"2024-05-01T12:00:01.5Zglued",
+            b"2024-13-01T12:00:01.5Z invalid month",
+            b"2024-13-01T12:00:01.5Z invalid again (not cached)",
+            b"2024-05-01T12:00:01.5Z back",
+            b"short",
+        ] {
+            assert_eq!(cache.parse(s), parse_timestamp_prefix(s), "{s:?}");
+        }
     }
 
     #[test]
@@ -404,6 +488,32 @@ mod tests {
     }
 
     #[test]
+    fn chunk_offsets_point_at_the_raw_bytes() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"\xEF\xBB\xBF2024-05-01T12:00:00.1Z first\r\n");
+        input.extend_from_slice(b"2024-05-01T12:00:00.2Z 10%\r50%\r\r\n\nplain\n");
+        input.extend_from_slice(&[b'x'; 300]);
+        input.extend_from_slice(b"\n2024-05-01T12:00:01Z end\rtrailing");
+        for chunk in [1, 2, 7, 64, 200, input.len()] {
+            let mut d = LineDecoder::new(128);
+            let (mut in_chunk, mut lines) = (0, 0);
+            for c in input.chunks(chunk) {
+                d.feed(c, &mut |l| {
+                    lines += 1;
+                    if let Some(o) = l.chunk_offset {
+                        in_chunk += 1;
+                        assert_eq!(&c[o..o + l.raw.len()], l.raw, "chunk size {chunk}");
+                    }
+                });
+            }
+            d.finish(&mut |l| assert_eq!(l.chunk_offset, None));
+            if chunk == input.len() {
+                assert_eq!(in_chunk, lines);
+            }
+        }
+    }
+
+    #[test]
     fn long_line_inside_one_chunk_matches_carry_path() {
         let mut input = b"2024-05-01T12:00:00.1Z ".to_vec();
         input.extend(std::iter::repeat_n(b'q', 1000));
@@ -413,5 +523,47 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a[0].raw.len(), 100);
         assert_eq!(a[0].cut, 900);
+    }
+
+    proptest::proptest! {
+        /// Never panics, always bounded: any bytes in any chunking give the
+        /// one-shot lines, no line over the cap, and display-safe text.
+        #[test]
+        fn any_bytes_any_chunking(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(b"\n\r\x1b[Z .0123456789-T:".to_vec()),
+                ],
+                0..600,
+            ),
+            cuts in proptest::collection::vec(1usize..80, 1..12),
+        ) {
+            let cap = 64;
+            let (reference, ref_total) = decode(&input, input.len().max(1), cap);
+            let mut d = LineDecoder::new(cap);
+            let mut got = Vec::new();
+            let mut texts = Vec::new();
+            let mut sink = |l: DecodedLine<'_>| {
+                texts.push(l.text());
+                got.push(Owned { n: l.line_number, time: l.time, raw: l.raw.to_vec(), cut: l.truncated_bytes });
+            };
+            let mut rest = &input[..];
+            for c in cuts.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (head, tail) = rest.split_at((*c).min(rest.len()));
+                d.feed(head, &mut sink);
+                rest = tail;
+            }
+            let total = d.finish(&mut sink);
+            proptest::prop_assert_eq!(&got, &reference);
+            proptest::prop_assert_eq!(total, ref_total);
+            for (line, text) in got.iter().zip(&texts) {
+                proptest::prop_assert!(line.raw.len() <= cap);
+                proptest::prop_assert!(text.chars().all(|c| c == '\t' || !c.is_control()), "{:?}", text);
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@
 pub mod decode;
 mod marker;
 pub mod patterns;
+pub mod rank;
 pub mod sanitize;
 pub mod select;
 pub mod steps;
@@ -28,7 +29,7 @@ pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
 pub use sanitize::sanitize_line;
 
 use marker::Marker;
-use select::{CandidateSet, Class, Collector, Display, Ring, Role};
+use select::{CandidateSet, Class, Collector, Display, Line, Ring, Role};
 use steps::StepTracker;
 
 /// One step of the job, as the jobs API reports it (the caller converts).
@@ -150,6 +151,39 @@ struct State {
     /// Timed mode: every `##[error]` of the job, in case attribution found nothing.
     job_errors: CandidateSet,
     log_tail: Ring,
+    /// Prefilter hits of the chunk being fed.
+    hits: HitCursor,
+}
+
+/// Maps one prefilter search over a whole chunk back to its lines
+/// (ripgrep-style): lines in which no literal starts need no per-line check.
+/// Searches lazily, from the first line that asks, so chunks nobody asks
+/// about (steps that did not fail) are never searched.
+#[derive(Debug)]
+struct HitCursor {
+    /// No candidate starts in `from..next`; `next` is one, or `usize::MAX`
+    /// for none up to the end of the chunk.
+    from: usize,
+    next: usize,
+}
+
+impl HitCursor {
+    fn new() -> Self {
+        HitCursor {
+            from: usize::MAX,
+            next: usize::MAX,
+        }
+    }
+
+    /// Does a candidate start in `chunk[start..end]`? Lines must be asked
+    /// about in order.
+    fn any_in(&mut self, chunk: &[u8], start: usize, end: usize) -> bool {
+        if start < self.from || self.next < start {
+            self.from = start;
+            self.next = patterns::find_candidate(chunk, start).unwrap_or(usize::MAX);
+        }
+        self.next < end
+    }
 }
 
 impl LogAnalyzer {
@@ -194,6 +228,7 @@ impl LogAnalyzer {
                 secondary: CandidateSet::new(m, c),
                 job_errors: CandidateSet::new(m, c),
                 log_tail: Ring::new(options.tail.max(1)),
+                hits: HitCursor::new(),
                 options,
             },
         }
@@ -202,7 +237,12 @@ impl LogAnalyzer {
     /// Feeds the next bytes of the log, in any chunking.
     pub fn feed(&mut self, chunk: &[u8]) {
         let state = &mut self.state;
-        self.decoder.feed(chunk, &mut |line| state.on_line(line));
+        state.hits = HitCursor::new();
+        self.decoder
+            .feed(chunk, &mut |line| state.on_line(line, chunk));
+        // The rings may hold ranges of `chunk`: copy them before it goes.
+        state.collector.end_chunk(chunk);
+        state.log_tail.end_chunk(chunk);
     }
 
     /// Heap bytes the analyzer holds right now (for tests of boundedness).
@@ -218,16 +258,16 @@ impl LogAnalyzer {
 
     pub fn finish(mut self) -> JobExcerpt {
         let state = &mut self.state;
-        let total_lines = self.decoder.finish(&mut |line| state.on_line(line));
+        let total_lines = self.decoder.finish(&mut |line| state.on_line(line, &[]));
         let mut s = self.state;
-        s.close_unit();
+        s.close_unit(&[]);
         let set = if !s.primary.is_empty() {
             s.primary
         } else {
             // Nothing attributable to a failed step: the job's errors and
             // shapes, and the end of the log (a cancelled job, a runner crash).
             let mut set = if s.timed { s.job_errors } else { s.secondary };
-            s.log_tail.drain_into(&mut set, Class::Tail, 0);
+            s.log_tail.drain_into(&mut set, Class::Tail, 0, &[]);
             set
         };
         let (lines, omitted_lines) = set.select(s.options.max_lines);
@@ -243,7 +283,8 @@ impl LogAnalyzer {
 }
 
 impl State {
-    fn on_line(&mut self, line: DecodedLine<'_>) {
+    /// `chunk`: the bytes being fed, which `line.chunk_offset` points into.
+    fn on_line(&mut self, line: DecodedLine<'_>, chunk: &[u8]) {
         self.seq += 1;
         let marker = Marker::parse(line.raw);
         let placement = self
@@ -251,7 +292,7 @@ impl State {
             .observe(line.time.map(|t| t.secs), marker.hint());
         if placement.starts_unit {
             if self.seq > 1 {
-                self.close_unit();
+                self.close_unit(chunk);
             }
             self.in_header = false;
             self.unit_relevant = placement.step.is_none_or(|i| self.failed[i]);
@@ -304,11 +345,26 @@ impl State {
             self.job_errors
                 .push(seq, n, display.text(body, cut), class, seq);
         }
-        self.log_tail.push(seq, n, body, cut, display);
+        let line = Line {
+            seq,
+            line_number: n,
+            raw: body,
+            // `body` is a suffix of `line.raw`.
+            at: line.chunk_offset.map(|o| o + line.raw.len() - body.len()),
+            truncated: cut,
+            display,
+        };
+        self.log_tail.push(&line);
         if self.unit_relevant {
-            self.collector.line(seq, n, body, cut, role, display);
+            let role = match (role, line.at) {
+                (Role::Plain, Some(o)) if !self.hits.any_in(chunk, o, o + body.len()) => {
+                    Role::NoHit
+                }
+                _ => role,
+            };
+            self.collector.line(&line, role, chunk);
         } else if in_failed_window {
-            self.collector.passive(seq, n, body, cut, display);
+            self.collector.passive(&line);
         }
     }
 
@@ -327,12 +383,12 @@ impl State {
         inside
     }
 
-    fn close_unit(&mut self) {
+    fn close_unit(&mut self, chunk: &[u8]) {
         if self.timed && !self.unit_relevant {
             self.collector.discard();
             return;
         }
-        let (set, has_error, has_hit) = self.collector.take();
+        let (set, has_error, has_hit) = self.collector.take(chunk);
         // Timed mode only gets here for a failed step's unit.
         if self.timed || has_error {
             self.primary.absorb(set);

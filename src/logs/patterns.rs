@@ -93,6 +93,18 @@ static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&alternation.join("|")).expect("prefilter literals are valid")
 });
 
+/// The prefilter's literals plus `E   `, for one search over a whole buffer of
+/// lines: a line in which no match starts can be neither an error shape nor
+/// pass [`may_be_error_shape`], so it needs no per-line check at all.
+static BUFFER_PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = PREFILTER_LITERALS
+        .iter()
+        .chain(&["E   "])
+        .map(|l| regex::escape(l))
+        .collect();
+    Regex::new(&alternation.join("|")).expect("prefilter literals are valid")
+});
+
 static SHAPE_SET: LazyLock<RegexSet> =
     LazyLock::new(|| RegexSet::new(SHAPES).expect("error shapes are valid regexes"));
 
@@ -109,6 +121,12 @@ pub fn is_error_shape(text: &[u8]) -> bool {
 /// (`E   ` may follow a colour code, so it is searched anywhere).
 pub fn may_be_error_shape(raw: &[u8]) -> bool {
     PREFILTER.is_match(raw) || memchr::memmem::find(raw, b"E   ").is_some()
+}
+
+/// Where the next prefilter literal (or `E   `) starts in `buf`, at or after
+/// `from`. Literals hold no line terminator, so a match lies within one line.
+pub fn find_candidate(buf: &[u8], from: usize) -> Option<usize> {
+    BUFFER_PREFILTER.find_at(buf, from).map(|m| m.start())
 }
 
 /// `Process completed with exit code N.` — the runner's generic, least
@@ -224,6 +242,24 @@ mod tests {
                     .any(|l| SHAPE_SET.matches(l.as_bytes()).matched(i)),
                 "shape without an example: {shape}"
             );
+        }
+    }
+
+    #[test]
+    fn buffer_prefilter_finds_every_line_that_could_be_a_hit() {
+        let tricky = [
+            "\x1b[31mE   assert 1 == 2\x1b[0m",
+            "E   x",
+            "plain line",
+            "\x1b[1mnothing here\x1b[0m",
+        ];
+        for line in SHOULD_MATCH.iter().chain(SHOULD_NOT_MATCH).chain(&tricky) {
+            let raw = line.as_bytes();
+            let could_hit = may_be_error_shape(raw) || is_error_shape(raw);
+            // Inside a buffer: the search from the line's start stays in it.
+            let buf = [b"noise\n", raw, b"\nmore"].concat();
+            let found = find_candidate(&buf, 6).is_some_and(|at| at < 6 + raw.len());
+            assert!(found || !could_hit, "{line:?}");
         }
     }
 

@@ -178,18 +178,45 @@ impl CandidateSet {
     }
 }
 
+/// One line as the collector and the rings see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub seq: u64,
+    pub line_number: u64,
+    /// Not yet sanitized, at most `max_line_bytes`.
+    pub raw: &'a [u8],
+    /// Where `raw` starts in the chunk being fed, if it lies in it.
+    pub at: Option<usize>,
+    pub truncated: u64,
+    pub display: Display,
+}
+
 /// A raw line kept in a ring until we know whether it is needed.
 #[derive(Debug, Default, Clone)]
 struct Slot {
     seq: u64,
     line_number: u64,
+    /// The line's bytes while they lie in the current chunk…
+    in_chunk: Option<std::ops::Range<usize>>,
+    /// …or a copy, once the chunk is gone (or if the line never was in it).
     raw: Vec<u8>,
     truncated: u64,
     display: Display,
 }
 
-/// Fixed-size ring of raw lines; slots' buffers are reused, so pushing a line
-/// copies bytes but does not allocate once the ring is warm.
+impl Slot {
+    fn bytes<'a>(&'a self, chunk: &'a [u8]) -> &'a [u8] {
+        match &self.in_chunk {
+            Some(range) => &chunk[range.clone()],
+            None => &self.raw,
+        }
+    }
+}
+
+/// Fixed-size ring of raw lines. A line that lies in the chunk being fed is
+/// kept as a byte range of it; only the lines still in the ring when the
+/// chunk ends are copied ([`Ring::end_chunk`]), into slot buffers that are
+/// reused, so the common line costs neither a copy nor an allocation.
 #[derive(Debug)]
 pub struct Ring {
     slots: Vec<Slot>,
@@ -206,26 +233,37 @@ impl Ring {
         }
     }
 
-    pub fn push(
-        &mut self,
-        seq: u64,
-        line_number: u64,
-        raw: &[u8],
-        truncated: u64,
-        display: Display,
-    ) {
+    pub fn push(&mut self, line: &Line<'_>) {
         if self.slots.is_empty() {
             return;
         }
         let slot = &mut self.slots[self.next];
-        slot.seq = seq;
-        slot.line_number = line_number;
-        slot.raw.clear();
-        slot.raw.extend_from_slice(raw);
-        slot.truncated = truncated;
-        slot.display = display;
+        slot.seq = line.seq;
+        slot.line_number = line.line_number;
+        match line.at {
+            Some(at) => slot.in_chunk = Some(at..at + line.raw.len()),
+            None => {
+                slot.in_chunk = None;
+                slot.raw.clear();
+                slot.raw.extend_from_slice(line.raw);
+            }
+        }
+        slot.truncated = line.truncated;
+        slot.display = line.display;
         self.next = (self.next + 1) % self.slots.len();
         self.len = (self.len + 1).min(self.slots.len());
+    }
+
+    /// The chunk the ring's ranges point into is about to go: copy them.
+    pub fn end_chunk(&mut self, chunk: &[u8]) {
+        let cap = self.slots.len();
+        for i in 0..self.len {
+            let slot = &mut self.slots[(self.next + cap - self.len + i) % cap];
+            if let Some(range) = slot.in_chunk.take() {
+                slot.raw.clear();
+                slot.raw.extend_from_slice(&chunk[range]);
+            }
+        }
     }
 
     pub fn clear(&mut self) {
@@ -242,7 +280,8 @@ impl Ring {
     }
 
     /// Moves the ring's lines into `set` as `class` (oldest first) and empties it.
-    pub fn drain_into(&mut self, set: &mut CandidateSet, class: Class, anchor: u64) {
+    /// `chunk`: the chunk being fed (empty once feeding is over).
+    pub fn drain_into(&mut self, set: &mut CandidateSet, class: Class, anchor: u64, chunk: &[u8]) {
         for s in self.iter_oldest_first() {
             if class == Class::Tail && set.contains_seq(s.seq) {
                 continue;
@@ -250,7 +289,7 @@ impl Ring {
             set.push(
                 s.seq,
                 s.line_number,
-                s.display.text(&s.raw, s.truncated),
+                s.display.text(s.bytes(chunk), s.truncated),
                 class,
                 anchor,
             );
@@ -324,54 +363,48 @@ impl Collector {
         self.before.retained_bytes() + self.tail.retained_bytes() + self.set.retained_bytes()
     }
 
-    pub fn line(
-        &mut self,
-        seq: u64,
-        line_number: u64,
-        raw: &[u8],
-        truncated: u64,
-        role: Role,
-        display: Display,
-    ) {
+    /// `chunk`: the chunk being fed, which `line.at` points into.
+    pub fn line(&mut self, line: &Line<'_>, role: Role, chunk: &[u8]) {
+        let (seq, line_number) = (line.seq, line.line_number);
         let class = match role {
             Role::Error { generic: false } => Some(Class::Error),
             Role::Error { generic: true } => Some(Class::GenericError),
-            Role::Plain if is_hit(raw) => Some(Class::Match),
+            Role::Plain if is_hit(line.raw) => Some(Class::Match),
             _ => None,
         };
-        self.tail.push(seq, line_number, raw, truncated, display);
+        self.tail.push(line);
         match class {
             Some(class) => {
                 self.has_error |= matches!(role, Role::Error { .. });
                 self.has_hit = true;
-                self.before.drain_into(&mut self.set, Class::Context, seq);
-                let text = display.text(raw, truncated);
+                self.before
+                    .drain_into(&mut self.set, Class::Context, seq, chunk);
+                let text = line.display.text(line.raw, line.truncated);
                 self.set.push(seq, line_number, text, class, seq);
                 self.after_left = self.context;
                 self.after_anchor = seq;
             }
             None if self.after_left > 0 => {
                 self.after_left -= 1;
-                let text = display.text(raw, truncated);
+                let text = line.display.text(line.raw, line.truncated);
                 self.set
                     .push(seq, line_number, text, Class::Context, self.after_anchor);
             }
-            None => self.before.push(seq, line_number, raw, truncated, display),
+            None => self.before.push(line),
         }
     }
 
     /// A line of a unit not (yet) known to matter: only remembered in the
     /// rings, so that context and tail exist if an error later rescues it.
-    pub fn passive(
-        &mut self,
-        seq: u64,
-        line_number: u64,
-        raw: &[u8],
-        truncated: u64,
-        display: Display,
-    ) {
-        self.tail.push(seq, line_number, raw, truncated, display);
-        self.before.push(seq, line_number, raw, truncated, display);
+    pub fn passive(&mut self, line: &Line<'_>) {
+        self.tail.push(line);
+        self.before.push(line);
+    }
+
+    /// The chunk being fed is about to go (see [`Ring::end_chunk`]).
+    pub fn end_chunk(&mut self, chunk: &[u8]) {
+        self.tail.end_chunk(chunk);
+        self.before.end_chunk(chunk);
     }
 
     /// Forgets the unit without producing candidates.
@@ -387,8 +420,8 @@ impl Collector {
     }
 
     /// Ends the unit: adds the tail and hands back its candidates, ready for the next unit.
-    pub fn take(&mut self) -> (CandidateSet, bool, bool) {
-        self.tail.drain_into(&mut self.set, Class::Tail, 0);
+    pub fn take(&mut self, chunk: &[u8]) -> (CandidateSet, bool, bool) {
+        self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
         self.before.clear();
         self.after_left = 0;
         let set = std::mem::replace(

@@ -776,3 +776,113 @@ fn memory_stays_bounded_over_a_large_stream() {
     assert_eq!(e.lines.len(), 40);
     assert!(e.omitted_lines > 1000);
 }
+
+#[test]
+fn hit_cursor_agrees_with_a_per_line_search() {
+    let buf: &[u8] = b"ok\nerror: x\n\nnothing\nFAIL FAIL\n137 and error\nplain\nE   x\nlast ok";
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &b) in buf.iter().enumerate() {
+        if b == b'\n' {
+            lines.push((start, i));
+            start = i + 1;
+        }
+    }
+    lines.push((start, buf.len()));
+    // Every subset of lines, asked in order, gets the per-line answer.
+    for mask in 0u32..(1 << lines.len()) {
+        let mut cursor = HitCursor::new();
+        for (k, &(s, e)) in lines.iter().enumerate() {
+            if mask & (1 << k) == 0 {
+                continue;
+            }
+            let alone = patterns::find_candidate(&buf[s..e], 0).is_some();
+            assert_eq!(cursor.any_in(buf, s, e), alone, "line {k}, mask {mask:b}");
+        }
+    }
+}
+
+#[test]
+fn ring_keeps_chunk_ranges_until_the_chunk_ends() {
+    let chunk: &[u8] = b"one\ntwo\nthree\nfour";
+    let mut ring = Ring::new(2);
+    for (seq, (at, len)) in (1..).zip([(0, 3), (4, 3), (8, 5)]) {
+        ring.push(&Line {
+            seq,
+            line_number: seq,
+            raw: &chunk[at..at + len],
+            at: Some(at),
+            truncated: 0,
+            display: Display::Plain,
+        });
+    }
+    // A line assembled elsewhere (the carry) is copied at once.
+    ring.push(&Line {
+        seq: 4,
+        line_number: 4,
+        raw: b"carried",
+        at: None,
+        truncated: 2,
+        display: Display::Warning,
+    });
+    ring.end_chunk(chunk);
+    let mut set = CandidateSet::new(10, 3);
+    // The chunk is gone: the ring must answer from its own copies.
+    ring.drain_into(&mut set, Class::Tail, 0, &[]);
+    let (lines, _) = set.select(10);
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["three", "warning: carried … [2 more bytes]"]);
+}
+
+/// The bundled replay's test job, cut to the comment's 12 lines: the cut must
+/// keep what explains the failure (panics, the assertion and its operands),
+/// not the passing tests around the `FAILED` lines.
+#[test]
+fn replay_test_job_cut_to_twelve_keeps_panic_and_assertion() {
+    const LOG: &[u8] = include_bytes!("../../examples/rust-ci-failure/logs/31013.log");
+    const JOBS: &str = include_str!("../../examples/rust-ci-failure/jobs.json");
+    let jobs: serde_json::Value = serde_json::from_str(JOBS).expect("valid jobs.json");
+    let job = jobs["jobs"]
+        .as_array()
+        .and_then(|all| all.iter().find(|j| j["id"] == 31013))
+        .expect("job 31013");
+    let time = |v: &serde_json::Value| v.as_str().and_then(t);
+    let steps: Vec<StepInfo> = job["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| StepInfo {
+            number: s["number"].as_u64().expect("number") as u32,
+            name: s["name"].as_str().expect("name").into(),
+            conclusion: s["conclusion"].as_str().map(Into::into),
+            started_at: time(&s["started_at"]),
+            completed_at: time(&s["completed_at"]),
+        })
+        .collect();
+    let e = analyze(LOG, &steps);
+    let keep = rank::keep_most_informative(&e.lines, 12);
+    let cut = JobExcerpt {
+        lines: keep.into_iter().map(|i| e.lines[i].clone()).collect(),
+        ..e.clone()
+    };
+    assert_eq!(cut.lines.len(), 12);
+    assert_has(
+        &cut,
+        &[
+            "panicked at src/parser.rs:214:9",
+            "panicked at src/render.rs:88:5",
+            "assertion `left == right` failed",
+            "left: Token::Str",
+            "right: Token::Str",
+            "expected `a \\| b`, got `a | b`",
+            "escapes_inside_quotes ... FAILED",
+            "test result: FAILED",
+            "Process completed with exit code 101.",
+        ],
+    );
+    assert_lacks(&cut, &[" ... ok"]);
+    assert!(cut
+        .lines
+        .windows(2)
+        .all(|w| w[0].line_number < w[1].line_number));
+}
