@@ -104,51 +104,7 @@ pub async fn run(
         .collect();
 
     let mut degraded = Vec::new();
-    let explained: Vec<&Job> = jobs
-        .iter()
-        .filter(|j| {
-            j.conclusion
-                .as_ref()
-                .is_some_and(|c| c.is_failure() || *c == Conclusion::Cancelled)
-        })
-        .collect();
-    let options = ExcerptOptions {
-        max_lines: config.max_lines,
-        ..ExcerptOptions::default()
-    };
-    let fetched: Vec<_> = stream::iter(explained.iter().map(|job| {
-        let (fetcher, options) = (&fetcher, &options);
-        async move {
-            (
-                job.id,
-                fetcher.excerpt(job, options).await,
-                fetcher.annotations(job).await,
-            )
-        }
-    }))
-    .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)
-    .collect()
-    .await;
-    let mut excerpts = HashMap::new();
-    let mut annotations = HashMap::new();
-    for (id, excerpt, notes) in fetched {
-        let name = jobs
-            .iter()
-            .find(|j| j.id == id)
-            .map(|j| j.name.as_str())
-            .unwrap_or_default();
-        if let Err(why) = &excerpt {
-            degraded.push(format!("job `{name}`: {why}"));
-        }
-        match notes {
-            Ok(list) => {
-                annotations.insert(id, list);
-            }
-            Err(why) => degraded.push(format!("job `{name}`: annotations unavailable: {why}")),
-        }
-        excerpts.insert(id, excerpt);
-    }
-
+    let (excerpts, annotations) = explain_failures(&fetcher, &jobs, config, &mut degraded).await;
     let mut digest = Digest::build(RunData {
         run,
         server_url: config.server_url.clone(),
@@ -200,6 +156,55 @@ pub async fn run(
         degraded,
         comment_url,
     })
+}
+
+type Excerpts = HashMap<u64, Result<JobExcerpt, LogUnavailable>>;
+
+/// The log excerpt and annotations of every failed or cancelled job, fetched in parallel within
+/// [`LOG_DOWNLOADS_IN_PARALLEL`]. What cannot be had is noted in `degraded`, never fatal.
+async fn explain_failures(
+    fetcher: &Fetcher,
+    jobs: &[Job],
+    config: &Config,
+    degraded: &mut Vec<String>,
+) -> (Excerpts, HashMap<u64, Vec<Annotation>>) {
+    let explained = jobs.iter().filter(|j| {
+        j.conclusion
+            .as_ref()
+            .is_some_and(|c| c.is_failure() || *c == Conclusion::Cancelled)
+    });
+    let options = ExcerptOptions {
+        max_lines: config.max_lines,
+        ..ExcerptOptions::default()
+    };
+    let fetched: Vec<_> = stream::iter(explained.map(|job| {
+        let options = &options;
+        async move {
+            let excerpt = fetcher.excerpt(job, options).await;
+            (job, excerpt, fetcher.annotations(job).await)
+        }
+    }))
+    .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)
+    .collect()
+    .await;
+    let mut excerpts = HashMap::new();
+    let mut annotations = HashMap::new();
+    for (job, excerpt, notes) in fetched {
+        if let Err(why) = &excerpt {
+            degraded.push(format!("job `{}`: {why}", job.name));
+        }
+        match notes {
+            Ok(list) => {
+                annotations.insert(job.id, list);
+            }
+            Err(why) => degraded.push(format!(
+                "job `{}`: annotations unavailable: {why}",
+                job.name
+            )),
+        }
+        excerpts.insert(job.id, excerpt);
+    }
+    (excerpts, annotations)
 }
 
 /// Each workflow keeps its own comment: the key is the reported workflow's name.
