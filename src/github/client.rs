@@ -172,13 +172,7 @@ impl GitHub {
         let response = self
             .send(operation, Method::GET, route, None, Idempotence::Repeatable)
             .await?;
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| ApiError::transport(operation, &Method::GET, route, &e))?
-            .to_bytes();
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::unparsable(operation, route, &e))
+        read_json(operation, &Method::GET, route, response).await
     }
 
     /// GET every page of a list, following `Link: rel="next"` (at most `max_pages`).
@@ -206,7 +200,7 @@ impl GitHub {
                 .await?;
             let page = Page::<Readable<T>>::from_response(response)
                 .await
-                .map_err(|e| ApiError::unparsable(operation, &route, &e))?;
+                .map_err(|e| ApiError::unparsable(operation, &Method::GET, &route, &e))?;
             items.extend(page.items.into_iter().filter_map(|item| match item {
                 Readable::Yes(item) => Some(item),
                 Readable::No(raw) => {
@@ -253,6 +247,22 @@ impl GitHub {
         *waited += wait;
         true
     }
+}
+
+/// Reads a successful response's JSON body; errors name the call that was made.
+pub(super) async fn read_json<T: DeserializeOwned>(
+    operation: &'static str,
+    method: &Method,
+    route: &str,
+    response: Response,
+) -> Result<T, ApiError> {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| ApiError::transport(operation, method, route, &e))?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::unparsable(operation, method, route, &e))
 }
 
 /// How long GitHub asks us to wait, when the response is a (primary or secondary) rate limit.

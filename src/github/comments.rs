@@ -3,11 +3,9 @@
 //! Only the shapes are here; which comment to touch is decided in `publish::sticky`.
 
 use http::Method;
-use http_body_util::BodyExt;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::client::{GitHub, Idempotence};
+use super::client::{read_json, GitHub, Idempotence};
 use super::error::ApiError;
 use super::models::{Comment, User};
 
@@ -88,22 +86,14 @@ impl GitHub {
     ) -> Result<Comment, ApiError> {
         let payload = json!({ "body": body });
         let response = self
-            .send(operation, method, route, Some(&payload), idempotence)
+            .send(
+                operation,
+                method.clone(),
+                route,
+                Some(&payload),
+                idempotence,
+            )
             .await?;
-        read_json(operation, route, response).await
+        read_json(operation, &method, route, response).await
     }
-}
-
-async fn read_json<T: DeserializeOwned>(
-    operation: &'static str,
-    route: &str,
-    response: super::client::Response,
-) -> Result<T, ApiError> {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| ApiError::other(operation, route, &format!("{e:#}")))?
-        .to_bytes();
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::other(operation, route, &e.to_string()))
 }

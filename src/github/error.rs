@@ -104,12 +104,13 @@ impl ApiError {
 
     pub(super) fn unparsable(
         operation: &'static str,
+        method: &Method,
         route: &str,
         error: &dyn std::fmt::Display,
     ) -> Self {
         ApiError {
             operation,
-            method: "GET".into(),
+            method: method.to_string(),
             route: strip_query(route),
             status: None,
             message: one_line(&format!("unexpected response body: {error:#}")),
