@@ -22,6 +22,12 @@ use std::io::Read;
 
 /// Escapes a command's message (the part after the last `::`): `%` → `%25`, `\r` → `%0D`,
 /// `\n` → `%0A`, as `escapeData` in `@actions/core`'s `command.ts`.
+///
+/// ```
+/// use failure_digest::publish::commands::escape_data;
+/// // A second line cannot start a second workflow command.
+/// assert_eq!(escape_data("50%\n::add-mask::x"), "50%25%0A::add-mask::x");
+/// ```
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")

@@ -46,6 +46,12 @@ const ZWSP: &str = "&#8203;";
 ///
 /// The result starts with the fence and ends with `\n`; place it at the start of a line, at the
 /// top level of the document (inside `<details>` leave a blank line after `<summary>…</summary>`).
+///
+/// ```
+/// use failure_digest::render::markdown::code_block;
+/// // A log line made of a backtick fence cannot end the block: the fence is longer.
+/// assert_eq!(code_block("```\n<script>"), "~~~\n```\n<script>\n~~~\n");
+/// ```
 pub fn code_block(text: &str) -> String {
     let body = normalize_code_text(text);
     let backticks = longest_run(&body, '`');
@@ -113,12 +119,13 @@ fn longest_run(s: &str, ch: char) -> usize {
 ///   trimmed, so the text is one line and cannot start a block (heading, list, quote, table,
 ///   indented code) or end one.
 /// - Other control characters and bidirectional overrides become U+FFFD.
-/// - Markdown and HTML punctuation — `` & < > " ' \ ` * _ [ ] ( ) | ~ { } $ ^ ! # `` — becomes a
+/// - Markdown and HTML punctuation — `` & < > " ' \ ` * _ [ ] | ~ { } $ ^ ! # `` — becomes a
 ///   numeric or named character reference. References are decoded back to the literal character
 ///   by every consumer, but CommonMark never treats them as syntax, and unlike backslash escapes
 ///   they also work inside HTML blocks and attributes. `|` therefore cannot split a table row and
 ///   `<` cannot open `<details>`, `<img>`, `<script>` or `<!--`. A leading `-`, `+`, `=`, `:`, `.`
-///   and a `.` after a leading number are encoded too, so no list item or setext underline forms.
+///   and a `.` or `)` after a leading number are encoded too, so no list item or setext underline
+///   forms. `(` and `)` stay otherwise: with `[` and `]` encoded they cannot make a link.
 /// - Mentions and references are broken with a zero-width space (as Renovate does): `@user`,
 ///   `@org/team` → `@&#8203;user`; `#123`, `owner/repo#123` → `#&#8203;123`; `GH-123` →
 ///   `GH-&#8203;123`.
@@ -128,6 +135,12 @@ fn longest_run(s: &str, ch: char) -> usize {
 ///
 /// The output is longer than the input (up to ~10x for pure punctuation); cap the input with
 /// [`inline_capped`] when the text can be long.
+///
+/// ```
+/// use failure_digest::render::markdown::inline;
+/// // No ping, no HTML, no extra table cell.
+/// assert_eq!(inline("@octocat <b>|"), "@&#8203;octocat &lt;b&gt;&#124;");
+/// ```
 pub fn inline(text: &str) -> String {
     escape_normalized(&normalize_inline(text))
 }
