@@ -233,6 +233,7 @@ impl Ring {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, line: &Line<'_>) {
         if self.slots.is_empty() {
             return;
@@ -250,8 +251,14 @@ impl Ring {
         }
         slot.truncated = line.truncated;
         slot.display = line.display;
-        self.next = (self.next + 1) % self.slots.len();
-        self.len = (self.len + 1).min(self.slots.len());
+        // Called for nearly every line: wrap with a compare, not a division.
+        self.next += 1;
+        if self.next == self.slots.len() {
+            self.next = 0;
+        }
+        if self.len < self.slots.len() {
+            self.len += 1;
+        }
     }
 
     /// The chunk the ring's ranges point into is about to go: copy them.
