@@ -222,6 +222,10 @@ pub struct Ring {
     slots: Vec<Slot>,
     next: usize,
     len: usize,
+    /// The newest `unit_len` lines (`<= len`) belong to the current unit;
+    /// older ones are only kept as the whole log's tail (see
+    /// [`Ring::drain_unit_into`]). Equal to `len` unless that is used.
+    unit_len: usize,
 }
 
 impl Ring {
@@ -230,6 +234,7 @@ impl Ring {
             slots: vec![Slot::default(); capacity],
             next: 0,
             len: 0,
+            unit_len: 0,
         }
     }
 
@@ -259,6 +264,9 @@ impl Ring {
         if self.len < self.slots.len() {
             self.len += 1;
         }
+        if self.unit_len < self.slots.len() {
+            self.unit_len += 1;
+        }
     }
 
     /// The chunk the ring's ranges point into is about to go: copy them.
@@ -275,11 +283,13 @@ impl Ring {
 
     pub fn clear(&mut self) {
         self.len = 0;
+        self.unit_len = 0;
     }
 
+    /// The current unit's lines, oldest first.
     fn iter_oldest_first(&self) -> impl Iterator<Item = &Slot> {
-        let cap = self.slots.len();
-        (0..self.len).map(move |i| &self.slots[(self.next + cap - self.len + i) % cap])
+        let (cap, n) = (self.slots.len(), self.unit_len);
+        (0..n).map(move |i| &self.slots[(self.next + cap - n + i) % cap])
     }
 
     pub fn retained_bytes(&self) -> usize {
@@ -302,6 +312,20 @@ impl Ring {
             );
         }
         self.clear();
+    }
+
+    /// [`Ring::drain_into`] for the current unit's lines only; the ring keeps
+    /// them (and older ones) as the log's tail, for [`Ring::drain_all_into`].
+    pub fn drain_unit_into(&mut self, set: &mut CandidateSet, class: Class, chunk: &[u8]) {
+        let len = self.len;
+        self.drain_into(set, class, 0, chunk);
+        self.len = len;
+    }
+
+    /// [`Ring::drain_into`] of every line held, whichever unit it belongs to.
+    pub fn drain_all_into(&mut self, set: &mut CandidateSet, class: Class, chunk: &[u8]) {
+        self.unit_len = self.len;
+        self.drain_into(set, class, 0, chunk);
     }
 }
 
@@ -344,6 +368,9 @@ pub struct Collector {
     context: usize,
     before: Ring,
     tail: Ring,
+    /// The tail ring also serves as the whole log's tail (markers-only mode,
+    /// where every line reaches the collector): units only soft-clear it.
+    keeps_log_tail: bool,
     after_left: usize,
     after_anchor: u64,
     pub set: CandidateSet,
@@ -352,12 +379,15 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(max_lines: usize, context: usize, tail: usize) -> Self {
+    /// `keeps_log_tail`: every line of the log will reach [`Collector::line`],
+    /// so the tail ring can double as the log's tail ([`Collector::drain_log_tail_into`]).
+    pub fn new(max_lines: usize, context: usize, tail: usize, keeps_log_tail: bool) -> Self {
         Collector {
             max_lines,
             context,
             before: Ring::new(context),
             tail: Ring::new(tail),
+            keeps_log_tail,
             after_left: 0,
             after_anchor: 0,
             set: CandidateSet::new(max_lines, context),
@@ -428,7 +458,11 @@ impl Collector {
 
     /// Ends the unit: adds the tail and hands back its candidates, ready for the next unit.
     pub fn take(&mut self, chunk: &[u8]) -> (CandidateSet, bool, bool) {
-        self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
+        if self.keeps_log_tail {
+            self.tail.drain_unit_into(&mut self.set, Class::Tail, chunk);
+        } else {
+            self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
+        }
         self.before.clear();
         self.after_left = 0;
         let set = std::mem::replace(
@@ -440,6 +474,15 @@ impl Collector {
             std::mem::take(&mut self.has_hit),
         );
         (set, flags.0, flags.1)
+    }
+}
+
+impl Collector {
+    /// The log's last lines, whatever unit they belonged to (only with
+    /// `keeps_log_tail`, after the last [`Collector::take`]).
+    pub fn drain_log_tail_into(&mut self, set: &mut CandidateSet, chunk: &[u8]) {
+        debug_assert!(self.keeps_log_tail);
+        self.tail.drain_all_into(set, Class::Tail, chunk);
     }
 }
 

@@ -886,3 +886,48 @@ fn replay_test_job_cut_to_twelve_keeps_panic_and_assertion() {
         .windows(2)
         .all(|w| w[0].line_number < w[1].line_number));
 }
+
+/// Markers only, nothing that explains the failure: the excerpt falls back to
+/// the log's last lines, which span segments (the collector's tail ring is
+/// only soft-cleared at a segment's end, so it still holds the earlier ones).
+#[test]
+fn markers_only_log_tail_spans_segments() {
+    let log = log_of(&[
+        (1, "##[group]Run ./build.sh"),
+        (1, "##[endgroup]"),
+        (1, "building a"),
+        (1, "building b"),
+        (1, "built"),
+        (2, "##[group]Run ./deploy.sh"),
+        (2, "##[endgroup]"),
+        (2, "deployed"),
+        (3, "Post job cleanup."),
+        (3, "cleaned"),
+    ]);
+    for tail in [0, 1, 3, 12] {
+        let opts = ExcerptOptions {
+            tail,
+            ..ExcerptOptions::default()
+        };
+        for chunk in [1, 7, 4096] {
+            let e = analyze_chunked(&log, &[], &opts, chunk);
+            let texts: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+            let want: &[&str] = match tail {
+                0 | 1 => &["cleaned"],
+                3 => &["deployed", "Post job cleanup.", "cleaned"],
+                _ => &[
+                    "Run ./build.sh",
+                    "building a",
+                    "building b",
+                    "built",
+                    "Run ./deploy.sh",
+                    "deployed",
+                    "Post job cleanup.",
+                    "cleaned",
+                ],
+            };
+            assert_eq!(texts, want, "tail {tail}, chunk {chunk}");
+            assert!(e.lines.iter().all(|l| l.kind == LineKind::Tail));
+        }
+    }
+}
