@@ -5,13 +5,15 @@
 //! down context after a hit, and keeps the step's last lines (the tail). Its
 //! candidates go into a [`CandidateSet`] that de-duplicates by text and caps
 //! every class, so memory stays bounded however many errors a log prints.
-//! [`CandidateSet::select`] then keeps the most informative lines:
-//! errors > matches > the generic exit-code error > context (of kept hits
-//! only) > tail, and returns them in log order.
+//! [`CandidateSet::select`] then keeps the most informative lines by the one
+//! ranking in [`rank`] (the comment's tighter cut uses it too, so the two
+//! agree), and returns them in log order. The classes' order below only
+//! decides which class a line de-duplicated from two places keeps, and
+//! which candidates the per-class caps admit.
 
 use std::collections::HashMap;
 
-use super::{patterns, sanitize::sanitize_line, ExcerptLine, LineKind};
+use super::{patterns, rank, sanitize::sanitize_line, ExcerptLine, LineKind};
 
 /// Candidate classes, most informative first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -133,46 +135,30 @@ impl CandidateSet {
         })
     }
 
-    /// The final cut: at most `max_lines`, most informative first, returned in
-    /// log order, plus how many candidates were left out.
+    /// The final cut: at most `max_lines`, most informative first by the
+    /// same ranking as the comment's tighter cut ([`rank`]), returned in log
+    /// order, plus how many candidates were left out.
     pub fn select(self, max_lines: usize) -> (Vec<ExcerptLine>, u64) {
         let total = self.items.len() as u64 + self.dropped;
-        let mut hits: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class < Class::Context)
-            .collect();
-        hits.sort_by_key(|c| (c.class, c.seq));
-        hits.truncate(max_lines);
-        let mut chosen: Vec<&Candidate> = hits;
-        let kept: std::collections::HashSet<u64> = chosen.iter().map(|c| c.seq).collect();
-        let mut context: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class == Class::Context && kept.contains(&c.anchor))
-            .collect();
-        context.sort_by_key(|c| (c.seq.abs_diff(c.anchor), c.seq));
-        let mut tail: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class == Class::Tail)
-            .collect();
-        tail.sort_by_key(|c| std::cmp::Reverse(c.seq));
-        for c in context.into_iter().chain(tail) {
-            if chosen.len() >= max_lines {
-                break;
-            }
-            chosen.push(c);
-        }
-        chosen.sort_by_key(|c| c.seq);
-        let omitted = total - chosen.len() as u64;
-        let lines = chosen
+        let mut items = self.items;
+        items.sort_by_key(|c| c.seq);
+        let lines: Vec<ExcerptLine> = items
             .into_iter()
             .map(|c| ExcerptLine {
                 line_number: c.line_number,
-                text: c.text.clone(),
+                text: c.text,
                 kind: c.class.kind(),
             })
+            .collect();
+        // Indices of the kept lines, ascending.
+        let mut keep = rank::keep_most_informative(&lines, max_lines)
+            .into_iter()
+            .peekable();
+        let omitted = total - keep.len() as u64;
+        let lines = lines
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, l)| keep.next_if_eq(&i).map(|_| l))
             .collect();
         (lines, omitted)
     }

@@ -163,14 +163,16 @@ fn rust_link_failure_with_step_times() {
     let e = analyze(RUST_LOG, &rust_steps());
     assert_eq!(e.step_number, Some(7));
     assert_eq!(e.total_lines, 977);
-    assert_has(
-        &e,
-        &[
-            "linking with `cc` failed",
-            "undefined hidden symbol",
-            "Process completed with exit code 1.",
-        ],
-    );
+    assert_has(&e, &["linking with `cc` failed", "undefined hidden symbol"]);
+    // The generic exit-code line belongs to the failed step, but it ranks
+    // below the ~30 linker errors and what follows them (the `max-lines` cut
+    // uses `rank`'s order), so it only shows when there is room.
+    let wide = ExcerptOptions {
+        max_lines: 200,
+        ..ExcerptOptions::default()
+    };
+    let all = analyze_chunked(RUST_LOG, &rust_steps(), &wide, 64 * 1024);
+    assert_has(&all, &["Process completed with exit code 1."]);
     // Post-step git noise and the setup's "errors.ts" downloads stay out.
     assert_lacks(
         &e,
@@ -930,4 +932,55 @@ fn markers_only_log_tail_spans_segments() {
             assert!(e.lines.iter().all(|l| l.kind == LineKind::Tail));
         }
     }
+}
+
+/// The `max-lines` cut and the comment's tighter cut rank alike: what
+/// follows a hit beats the generic exit-code line, passing tests come last,
+/// and cutting the full excerpt with `rank` gives the same lines as asking
+/// the analyzer for fewer.
+#[test]
+fn max_lines_cut_uses_the_comment_ranking() {
+    let log = log_of(&[
+        (1, "##[group]Run cargo test"),
+        (1, "##[endgroup]"),
+        (1, "test a ... ok"),
+        (1, "running 2 tests"),
+        (1, "thread 'main' panicked at src/main.rs:2:5:"),
+        (1, "assertion `left == right` failed"),
+        (1, "  left: 1"),
+        (1, "test b ... ok"),
+        (1, "##[error]Process completed with exit code 101."),
+    ]);
+    let opts = |max_lines| ExcerptOptions {
+        max_lines,
+        ..ExcerptOptions::default()
+    };
+    let full = analyze_chunked(&log, &[], &opts(40), 4096);
+    assert_eq!(full.lines.len(), 8, "{}", joined(&full));
+    for max in 1..=8 {
+        let cut = analyze_chunked(&log, &[], &opts(max), 4096);
+        let ranked: Vec<&ExcerptLine> = rank::keep_most_informative(&full.lines, max)
+            .into_iter()
+            .map(|i| &full.lines[i])
+            .collect();
+        assert_eq!(cut.lines.iter().collect::<Vec<_>>(), ranked, "max {max}");
+        assert_eq!(cut.omitted_lines, full.omitted_lines + (8 - max) as u64);
+        assert!(cut
+            .lines
+            .windows(2)
+            .all(|w| w[0].line_number < w[1].line_number));
+    }
+    let three = analyze_chunked(&log, &[], &opts(3), 4096);
+    let texts: Vec<&str> = three.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "thread 'main' panicked at src/main.rs:2:5:",
+            "assertion `left == right` failed",
+            "  left: 1",
+        ]
+    );
+    let five = analyze_chunked(&log, &[], &opts(5), 4096);
+    assert!(has(&five, "Process completed with exit code 101."));
+    assert_lacks(&five, &[" ... ok"]);
 }
