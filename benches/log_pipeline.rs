@@ -8,7 +8,8 @@
 //!    once with step times (the normal case) and once with no steps
 //!    (markers only: every line is classified),
 //!
-//! and prints MB/s, the ratio to grep and peak RSS (`VmHWM`).
+//! and prints MB/s, the ratio to grep and peak RSS (`VmHWM`). `FD_BENCH_ONLY=markers`
+//! (or `times`) runs only that mode, for `perf record`.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -187,7 +188,12 @@ fn main() -> std::io::Result<()> {
         ),
         Err(e) => println!("grep unavailable: {e}"),
     }
+    // `FD_BENCH_ONLY=markers` (or `times`) runs one mode, e.g. under `perf record`.
+    let only = std::env::var("FD_BENCH_ONLY").unwrap_or_default();
     for (label, steps) in [("with step times", &steps[..]), ("markers only", &[][..])] {
+        if !only.is_empty() && !label.contains(only.as_str()) {
+            continue;
+        }
         let mut best = f64::MAX;
         let mut lines = 0;
         for _ in 0..3 {

@@ -317,9 +317,48 @@ impl StampCache {
                 secs
             }
         };
+        if let Some(nanos) = runner_fraction(s) {
+            return Some((LogTime { secs, nanos }, RUNNER_PREFIX));
+        }
         let (nanos, len) = parse_fraction_and_end(s)?;
         Some((LogTime { secs, nanos }, len))
     }
+}
+
+/// Length of the runner's own prefix, `YYYY-MM-DDTHH:MM:SS.fffffffZ `.
+const RUNNER_PREFIX: usize = 29;
+
+/// The fast path for what the runner writes on every line: `.`, exactly 7
+/// digits, `Z`, a space. Reads the 8 bytes `fffffffZ` as one word and checks
+/// and converts the digits together (SWAR); anything else (other fraction
+/// lengths, end of line) is left to [`parse_fraction_and_end`], which agrees
+/// with this wherever this answers.
+fn runner_fraction(s: &[u8]) -> Option<u32> {
+    let tail: &[u8; RUNNER_PREFIX - SECONDS_PREFIX] =
+        s.get(SECONDS_PREFIX..RUNNER_PREFIX)?.try_into().ok()?;
+    if tail[0] != b'.' || tail[9] != b' ' {
+        return None;
+    }
+    let word = u64::from_le_bytes(tail[1..9].try_into().ok()?);
+    // Little-endian: byte k of `fffffffZ` is bits 8k..8k+8; put a `0` where the
+    // `Z` is so all 8 bytes can be checked as digits.
+    if word >> 56 != u64::from(b'Z') {
+        return None;
+    }
+    let digits = (word & 0x00FF_FFFF_FFFF_FFFF) | (u64::from(b'0') << 56);
+    let v = digits.wrapping_sub(0x3030_3030_3030_3030);
+    // Every byte was 0x30..=0x39: no borrow out of a byte, and adding 6 keeps it below 0x10.
+    if (digits & 0xF0F0_F0F0_F0F0_F0F0) != 0x3030_3030_3030_3030
+        || (v.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) != 0
+    {
+        return None;
+    }
+    // Pairwise combine: bytes → 2-digit → 4-digit → 8-digit numbers (first digit most significant).
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
+    // `fffffff0` is ten times the 7-digit fraction, i.e. its nanoseconds.
+    Some(v as u32 * 10)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -403,6 +442,81 @@ mod tests {
             b"short",
         ] {
             assert_eq!(cache.parse(s), parse_timestamp_prefix(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn runner_fraction_fast_path_agrees_with_the_general_parser() {
+        for tail in [
+            &b".1234567Z x"[..],
+            b".0000000Z ",
+            b".9999999Z ",
+            b".1234567Zx",
+            b".123456:Z ",
+            b".12/4567Z ",
+            b".123456Z x",
+            b".12345678Z ",
+            b".1234567Z",
+            b".1234567\x7aZ",
+            b"\xff1234567Z ",
+        ] {
+            let mut s = b"2024-05-01T12:00:00".to_vec();
+            s.extend_from_slice(tail);
+            let fast = runner_fraction(&s).map(|n| (n, RUNNER_PREFIX));
+            let slow = if s.len() >= 20 {
+                parse_fraction_and_end(&s)
+            } else {
+                None
+            };
+            if fast.is_some() {
+                assert_eq!(fast, slow, "{s:?}");
+            }
+            assert_eq!(
+                StampCache::default().parse(&s),
+                parse_timestamp_prefix(&s),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            runner_fraction(b"2024-05-01T12:00:00.1234567Z x"),
+            Some(123_456_700)
+        );
+    }
+
+    proptest::proptest! {
+        /// The cached, fast-path parse is the plain parse, whatever the bytes.
+        #[test]
+        fn stamp_cache_agrees_with_parse_timestamp_prefix(
+            lines in proptest::collection::vec(
+                (
+                    0usize..4,
+                    // A runner suffix with one byte replaced (index 11: none), cut short or extended.
+                    0usize..12,
+                    proptest::sample::select(b"0123459:./Z T-xA\x00\xff".to_vec()),
+                    0usize..12,
+                    proptest::collection::vec(proptest::num::u8::ANY, 0..4),
+                ),
+                1..20,
+            ),
+        ) {
+            let heads: [&[u8]; 4] = [
+                b"2024-05-01T12:00:00",
+                b"2024-05-01T12:00:01",
+                b"2024-02-29T23:59:60",
+                b"2024-05-01T12:0x:00",
+            ];
+            let mut cache = StampCache::default();
+            for (h, at, byte, keep, extra) in lines {
+                let mut tail = b".1234567Z x".to_vec();
+                if at < tail.len() {
+                    tail[at] = byte;
+                }
+                tail.truncate(keep);
+                tail.extend_from_slice(&extra);
+                let mut s = heads[h].to_vec();
+                s.extend_from_slice(&tail);
+                proptest::prop_assert_eq!(cache.parse(&s), parse_timestamp_prefix(&s), "{:?}", s);
+            }
         }
     }
 

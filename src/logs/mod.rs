@@ -150,7 +150,9 @@ struct State {
     secondary: CandidateSet,
     /// Timed mode: every `##[error]` of the job, in case attribution found nothing.
     job_errors: CandidateSet,
-    log_tail: Ring,
+    /// The log's last lines, in timed mode; in markers-only mode the
+    /// collector's tail ring sees every line and doubles as this one.
+    log_tail: Option<Ring>,
     /// Prefilter hits of the chunk being fed.
     hits: HitCursor,
 }
@@ -211,6 +213,9 @@ impl LogAnalyzer {
         let tracker = StepTracker::new(&steps, want_timed);
         let timed = tracker.is_timed();
         let (m, c) = (options.max_lines, options.context);
+        // Markers only: every line reaches the collector, whose tail ring then
+        // holds the log's tail too (a ring of 0 cannot: keep a separate one).
+        let shared_tail = !timed && options.tail > 0;
         LogAnalyzer {
             decoder: LineDecoder::new(options.max_line_bytes),
             state: State {
@@ -218,7 +223,7 @@ impl LogAnalyzer {
                 failed,
                 first_failed,
                 timed,
-                collector: Collector::new(m, c, options.tail),
+                collector: Collector::new(m, c, options.tail, shared_tail),
                 unit_relevant: true,
                 in_header: false,
                 header_lines: 0,
@@ -227,7 +232,7 @@ impl LogAnalyzer {
                 primary: CandidateSet::new(m, c),
                 secondary: CandidateSet::new(m, c),
                 job_errors: CandidateSet::new(m, c),
-                log_tail: Ring::new(options.tail.max(1)),
+                log_tail: (!shared_tail).then(|| Ring::new(options.tail.max(1))),
                 hits: HitCursor::new(),
                 options,
             },
@@ -242,7 +247,9 @@ impl LogAnalyzer {
             .feed(chunk, &mut |line| state.on_line(line, chunk));
         // The rings may hold ranges of `chunk`: copy them before it goes.
         state.collector.end_chunk(chunk);
-        state.log_tail.end_chunk(chunk);
+        if let Some(ring) = &mut state.log_tail {
+            ring.end_chunk(chunk);
+        }
     }
 
     /// Heap bytes the analyzer holds right now (for tests of boundedness).
@@ -253,7 +260,7 @@ impl LogAnalyzer {
             + s.primary.retained_bytes()
             + s.secondary.retained_bytes()
             + s.job_errors.retained_bytes()
-            + s.log_tail.retained_bytes()
+            + s.log_tail.as_ref().map_or(0, Ring::retained_bytes)
     }
 
     pub fn finish(mut self) -> JobExcerpt {
@@ -267,7 +274,10 @@ impl LogAnalyzer {
             // Nothing attributable to a failed step: the job's errors and
             // shapes, and the end of the log (a cancelled job, a runner crash).
             let mut set = if s.timed { s.job_errors } else { s.secondary };
-            s.log_tail.drain_into(&mut set, Class::Tail, 0, &[]);
+            match &mut s.log_tail {
+                Some(ring) => ring.drain_into(&mut set, Class::Tail, 0, &[]),
+                None => s.collector.drain_log_tail_into(&mut set, &[]),
+            }
             set
         };
         let (lines, omitted_lines) = set.select(s.options.max_lines);
@@ -354,7 +364,9 @@ impl State {
             truncated: cut,
             display,
         };
-        self.log_tail.push(&line);
+        if let Some(ring) = &mut self.log_tail {
+            ring.push(&line);
+        }
         if self.unit_relevant {
             let role = match (role, line.at) {
                 (Role::Plain, Some(o)) if !self.hits.any_in(chunk, o, o + body.len()) => {

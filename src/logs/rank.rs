@@ -1,5 +1,6 @@
-//! Ranking an excerpt's lines for a tighter cut than `max-lines` (the
-//! sticky comment shows 12 lines per job).
+//! Ranking an excerpt's lines: the one order for both cuts, the job's
+//! `max-lines` ([`super::select::CandidateSet::select`]) and the sticky
+//! comment's tighter 12 lines per job.
 //!
 //! Pure: no I/O. Works on a finished excerpt, whose lines are in log order,
 //! so "the line right after a hit" is read off the line numbers. What explains

@@ -150,3 +150,59 @@ mod tests {
         assert_eq!(sanitize_line(b"x\x1b[31"), "x");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::sanitize_line;
+    use proptest::prelude::*;
+
+    /// Bytes biased towards what makes sanitizing hard: escape introducers and
+    /// terminators, C0/C1 controls, bidi overrides, broken UTF-8.
+    fn nasty_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            any::<u8>().prop_map(|b| vec![b]),
+            prop::sample::select(vec![
+                b"\x1b".to_vec(),
+                b"\x1b[".to_vec(),
+                b"\x1b]".to_vec(),
+                b"\x1b\\".to_vec(),
+                b"\x07".to_vec(),
+                b"31;1m".to_vec(),
+                b"\t".to_vec(),
+                b"\r".to_vec(),
+                b"\n".to_vec(),
+                "\u{9b}".as_bytes().to_vec(),
+                "\u{85}".as_bytes().to_vec(),
+                "\u{202E}".as_bytes().to_vec(),
+                "\u{2066}".as_bytes().to_vec(),
+                "\u{2069}".as_bytes().to_vec(),
+                "\u{200F}".as_bytes().to_vec(),
+                b"\xe2\x80".to_vec(),
+                b"\xc2".to_vec(),
+                b"\xff".to_vec(),
+                b"plain text ".to_vec(),
+            ]),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// Any bytes: never panics; no control character but tab, no bidi
+        /// embedding/override/isolate; sanitizing the output changes nothing.
+        #[test]
+        fn sanitize_line_is_safe_and_idempotent(raw in prop_oneof![
+            nasty_bytes(),
+            prop::collection::vec(any::<u8>(), 0..200),
+        ]) {
+            let out = sanitize_line(&raw);
+            for c in out.chars() {
+                prop_assert!(c == '\t' || !c.is_control(), "control {:?} in {:?}", c, out);
+                prop_assert!(
+                    !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'),
+                    "bidi {:?} in {:?}", c, out
+                );
+            }
+            prop_assert_eq!(sanitize_line(out.as_bytes()), out);
+        }
+    }
+}

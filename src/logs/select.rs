@@ -5,13 +5,15 @@
 //! down context after a hit, and keeps the step's last lines (the tail). Its
 //! candidates go into a [`CandidateSet`] that de-duplicates by text and caps
 //! every class, so memory stays bounded however many errors a log prints.
-//! [`CandidateSet::select`] then keeps the most informative lines:
-//! errors > matches > the generic exit-code error > context (of kept hits
-//! only) > tail, and returns them in log order.
+//! [`CandidateSet::select`] then keeps the most informative lines by the one
+//! ranking in [`rank`] (the comment's tighter cut uses it too, so the two
+//! agree), and returns them in log order. The classes' order below only
+//! decides which class a line de-duplicated from two places keeps, and
+//! which candidates the per-class caps admit.
 
 use std::collections::HashMap;
 
-use super::{patterns, sanitize::sanitize_line, ExcerptLine, LineKind};
+use super::{patterns, rank, sanitize::sanitize_line, ExcerptLine, LineKind};
 
 /// Candidate classes, most informative first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -133,46 +135,30 @@ impl CandidateSet {
         })
     }
 
-    /// The final cut: at most `max_lines`, most informative first, returned in
-    /// log order, plus how many candidates were left out.
+    /// The final cut: at most `max_lines`, most informative first by the
+    /// same ranking as the comment's tighter cut ([`rank`]), returned in log
+    /// order, plus how many candidates were left out.
     pub fn select(self, max_lines: usize) -> (Vec<ExcerptLine>, u64) {
         let total = self.items.len() as u64 + self.dropped;
-        let mut hits: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class < Class::Context)
-            .collect();
-        hits.sort_by_key(|c| (c.class, c.seq));
-        hits.truncate(max_lines);
-        let mut chosen: Vec<&Candidate> = hits;
-        let kept: std::collections::HashSet<u64> = chosen.iter().map(|c| c.seq).collect();
-        let mut context: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class == Class::Context && kept.contains(&c.anchor))
-            .collect();
-        context.sort_by_key(|c| (c.seq.abs_diff(c.anchor), c.seq));
-        let mut tail: Vec<&Candidate> = self
-            .items
-            .iter()
-            .filter(|c| c.class == Class::Tail)
-            .collect();
-        tail.sort_by_key(|c| std::cmp::Reverse(c.seq));
-        for c in context.into_iter().chain(tail) {
-            if chosen.len() >= max_lines {
-                break;
-            }
-            chosen.push(c);
-        }
-        chosen.sort_by_key(|c| c.seq);
-        let omitted = total - chosen.len() as u64;
-        let lines = chosen
+        let mut items = self.items;
+        items.sort_by_key(|c| c.seq);
+        let lines: Vec<ExcerptLine> = items
             .into_iter()
             .map(|c| ExcerptLine {
                 line_number: c.line_number,
-                text: c.text.clone(),
+                text: c.text,
                 kind: c.class.kind(),
             })
+            .collect();
+        // Indices of the kept lines, ascending.
+        let mut keep = rank::keep_most_informative(&lines, max_lines)
+            .into_iter()
+            .peekable();
+        let omitted = total - keep.len() as u64;
+        let lines = lines
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, l)| keep.next_if_eq(&i).map(|_| l))
             .collect();
         (lines, omitted)
     }
@@ -222,6 +208,10 @@ pub struct Ring {
     slots: Vec<Slot>,
     next: usize,
     len: usize,
+    /// The newest `unit_len` lines (`<= len`) belong to the current unit;
+    /// older ones are only kept as the whole log's tail (see
+    /// [`Ring::drain_unit_into`]). Equal to `len` unless that is used.
+    unit_len: usize,
 }
 
 impl Ring {
@@ -230,9 +220,11 @@ impl Ring {
             slots: vec![Slot::default(); capacity],
             next: 0,
             len: 0,
+            unit_len: 0,
         }
     }
 
+    #[inline]
     pub fn push(&mut self, line: &Line<'_>) {
         if self.slots.is_empty() {
             return;
@@ -250,8 +242,17 @@ impl Ring {
         }
         slot.truncated = line.truncated;
         slot.display = line.display;
-        self.next = (self.next + 1) % self.slots.len();
-        self.len = (self.len + 1).min(self.slots.len());
+        // Called for nearly every line: wrap with a compare, not a division.
+        self.next += 1;
+        if self.next == self.slots.len() {
+            self.next = 0;
+        }
+        if self.len < self.slots.len() {
+            self.len += 1;
+        }
+        if self.unit_len < self.slots.len() {
+            self.unit_len += 1;
+        }
     }
 
     /// The chunk the ring's ranges point into is about to go: copy them.
@@ -268,11 +269,13 @@ impl Ring {
 
     pub fn clear(&mut self) {
         self.len = 0;
+        self.unit_len = 0;
     }
 
+    /// The current unit's lines, oldest first.
     fn iter_oldest_first(&self) -> impl Iterator<Item = &Slot> {
-        let cap = self.slots.len();
-        (0..self.len).map(move |i| &self.slots[(self.next + cap - self.len + i) % cap])
+        let (cap, n) = (self.slots.len(), self.unit_len);
+        (0..n).map(move |i| &self.slots[(self.next + cap - n + i) % cap])
     }
 
     pub fn retained_bytes(&self) -> usize {
@@ -295,6 +298,20 @@ impl Ring {
             );
         }
         self.clear();
+    }
+
+    /// [`Ring::drain_into`] for the current unit's lines only; the ring keeps
+    /// them (and older ones) as the log's tail, for [`Ring::drain_all_into`].
+    pub fn drain_unit_into(&mut self, set: &mut CandidateSet, class: Class, chunk: &[u8]) {
+        let len = self.len;
+        self.drain_into(set, class, 0, chunk);
+        self.len = len;
+    }
+
+    /// [`Ring::drain_into`] of every line held, whichever unit it belongs to.
+    pub fn drain_all_into(&mut self, set: &mut CandidateSet, class: Class, chunk: &[u8]) {
+        self.unit_len = self.len;
+        self.drain_into(set, class, 0, chunk);
     }
 }
 
@@ -337,6 +354,9 @@ pub struct Collector {
     context: usize,
     before: Ring,
     tail: Ring,
+    /// The tail ring also serves as the whole log's tail (markers-only mode,
+    /// where every line reaches the collector): units only soft-clear it.
+    keeps_log_tail: bool,
     after_left: usize,
     after_anchor: u64,
     pub set: CandidateSet,
@@ -345,12 +365,15 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(max_lines: usize, context: usize, tail: usize) -> Self {
+    /// `keeps_log_tail`: every line of the log will reach [`Collector::line`],
+    /// so the tail ring can double as the log's tail ([`Collector::drain_log_tail_into`]).
+    pub fn new(max_lines: usize, context: usize, tail: usize, keeps_log_tail: bool) -> Self {
         Collector {
             max_lines,
             context,
             before: Ring::new(context),
             tail: Ring::new(tail),
+            keeps_log_tail,
             after_left: 0,
             after_anchor: 0,
             set: CandidateSet::new(max_lines, context),
@@ -421,7 +444,11 @@ impl Collector {
 
     /// Ends the unit: adds the tail and hands back its candidates, ready for the next unit.
     pub fn take(&mut self, chunk: &[u8]) -> (CandidateSet, bool, bool) {
-        self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
+        if self.keeps_log_tail {
+            self.tail.drain_unit_into(&mut self.set, Class::Tail, chunk);
+        } else {
+            self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
+        }
         self.before.clear();
         self.after_left = 0;
         let set = std::mem::replace(
@@ -433,6 +460,15 @@ impl Collector {
             std::mem::take(&mut self.has_hit),
         );
         (set, flags.0, flags.1)
+    }
+}
+
+impl Collector {
+    /// The log's last lines, whatever unit they belonged to (only with
+    /// `keeps_log_tail`, after the last [`Collector::take`]).
+    pub fn drain_log_tail_into(&mut self, set: &mut CandidateSet, chunk: &[u8]) {
+        debug_assert!(self.keeps_log_tail);
+        self.tail.drain_all_into(set, Class::Tail, chunk);
     }
 }
 

@@ -163,14 +163,16 @@ fn rust_link_failure_with_step_times() {
     let e = analyze(RUST_LOG, &rust_steps());
     assert_eq!(e.step_number, Some(7));
     assert_eq!(e.total_lines, 977);
-    assert_has(
-        &e,
-        &[
-            "linking with `cc` failed",
-            "undefined hidden symbol",
-            "Process completed with exit code 1.",
-        ],
-    );
+    assert_has(&e, &["linking with `cc` failed", "undefined hidden symbol"]);
+    // The generic exit-code line belongs to the failed step, but it ranks
+    // below the ~30 linker errors and what follows them (the `max-lines` cut
+    // uses `rank`'s order), so it only shows when there is room.
+    let wide = ExcerptOptions {
+        max_lines: 200,
+        ..ExcerptOptions::default()
+    };
+    let all = analyze_chunked(RUST_LOG, &rust_steps(), &wide, 64 * 1024);
+    assert_has(&all, &["Process completed with exit code 1."]);
     // Post-step git noise and the setup's "errors.ts" downloads stay out.
     assert_lacks(
         &e,
@@ -885,4 +887,100 @@ fn replay_test_job_cut_to_twelve_keeps_panic_and_assertion() {
         .lines
         .windows(2)
         .all(|w| w[0].line_number < w[1].line_number));
+}
+
+/// Markers only, nothing that explains the failure: the excerpt falls back to
+/// the log's last lines, which span segments (the collector's tail ring is
+/// only soft-cleared at a segment's end, so it still holds the earlier ones).
+#[test]
+fn markers_only_log_tail_spans_segments() {
+    let log = log_of(&[
+        (1, "##[group]Run ./build.sh"),
+        (1, "##[endgroup]"),
+        (1, "building a"),
+        (1, "building b"),
+        (1, "built"),
+        (2, "##[group]Run ./deploy.sh"),
+        (2, "##[endgroup]"),
+        (2, "deployed"),
+        (3, "Post job cleanup."),
+        (3, "cleaned"),
+    ]);
+    for tail in [0, 1, 3, 12] {
+        let opts = ExcerptOptions {
+            tail,
+            ..ExcerptOptions::default()
+        };
+        for chunk in [1, 7, 4096] {
+            let e = analyze_chunked(&log, &[], &opts, chunk);
+            let texts: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+            let want: &[&str] = match tail {
+                0 | 1 => &["cleaned"],
+                3 => &["deployed", "Post job cleanup.", "cleaned"],
+                _ => &[
+                    "Run ./build.sh",
+                    "building a",
+                    "building b",
+                    "built",
+                    "Run ./deploy.sh",
+                    "deployed",
+                    "Post job cleanup.",
+                    "cleaned",
+                ],
+            };
+            assert_eq!(texts, want, "tail {tail}, chunk {chunk}");
+            assert!(e.lines.iter().all(|l| l.kind == LineKind::Tail));
+        }
+    }
+}
+
+/// The `max-lines` cut and the comment's tighter cut rank alike: what
+/// follows a hit beats the generic exit-code line, passing tests come last,
+/// and cutting the full excerpt with `rank` gives the same lines as asking
+/// the analyzer for fewer.
+#[test]
+fn max_lines_cut_uses_the_comment_ranking() {
+    let log = log_of(&[
+        (1, "##[group]Run cargo test"),
+        (1, "##[endgroup]"),
+        (1, "test a ... ok"),
+        (1, "running 2 tests"),
+        (1, "thread 'main' panicked at src/main.rs:2:5:"),
+        (1, "assertion `left == right` failed"),
+        (1, "  left: 1"),
+        (1, "test b ... ok"),
+        (1, "##[error]Process completed with exit code 101."),
+    ]);
+    let opts = |max_lines| ExcerptOptions {
+        max_lines,
+        ..ExcerptOptions::default()
+    };
+    let full = analyze_chunked(&log, &[], &opts(40), 4096);
+    assert_eq!(full.lines.len(), 8, "{}", joined(&full));
+    for max in 1..=8 {
+        let cut = analyze_chunked(&log, &[], &opts(max), 4096);
+        let ranked: Vec<&ExcerptLine> = rank::keep_most_informative(&full.lines, max)
+            .into_iter()
+            .map(|i| &full.lines[i])
+            .collect();
+        assert_eq!(cut.lines.iter().collect::<Vec<_>>(), ranked, "max {max}");
+        assert_eq!(cut.omitted_lines, full.omitted_lines + (8 - max) as u64);
+        assert!(cut
+            .lines
+            .windows(2)
+            .all(|w| w[0].line_number < w[1].line_number));
+    }
+    let three = analyze_chunked(&log, &[], &opts(3), 4096);
+    let texts: Vec<&str> = three.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "thread 'main' panicked at src/main.rs:2:5:",
+            "assertion `left == right` failed",
+            "  left: 1",
+        ]
+    );
+    let five = analyze_chunked(&log, &[], &opts(5), 4096);
+    assert!(has(&five, "Process completed with exit code 101."));
+    assert_lacks(&five, &[" ... ok"]);
 }
