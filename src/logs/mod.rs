@@ -16,6 +16,7 @@ pub mod decode;
 mod marker;
 pub mod patterns;
 pub mod rank;
+mod ring;
 pub mod sanitize;
 pub mod select;
 pub mod steps;
@@ -29,7 +30,8 @@ pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
 pub use sanitize::sanitize_line;
 
 use marker::Marker;
-use select::{CandidateSet, Class, Collector, Display, Line, Ring, Role};
+use ring::{Display, Line, Ring};
+use select::{CandidateSet, Class, Collector, Role};
 use steps::StepTracker;
 
 /// One step of the job, as the jobs API reports it (the caller converts).
