@@ -56,6 +56,7 @@ pub(super) async fn add(
         match base {
             Some(Ok(BaseLookup::Found(found))) => evidence.base = Some(found),
             Some(Ok(BaseLookup::Skipped(note))) => evidence.notes.push(note),
+            Some(Ok(BaseLookup::NotApplicable)) => {}
             Some(Err(error)) => {
                 evidence
                     .notes
@@ -70,6 +71,8 @@ pub(super) async fn add(
 
 enum BaseLookup {
     Found(BaseEvidence),
+    /// No pull request, so no base branch: there is nothing to say on every push run.
+    NotApplicable,
     /// Nothing to compare with, and why (plain text for the digest).
     Skipped(String),
 }
@@ -77,9 +80,7 @@ enum BaseLookup {
 /// The latest completed run of the same workflow on the PR's base branch, and its jobs.
 async fn find_base(github: &GitHub, config: &Config, run_id: u64) -> Result<BaseLookup, ApiError> {
     if config.event_name.as_deref() == Some("push") && config.event.base_branch.is_none() {
-        return Ok(BaseLookup::Skipped(
-            "Not compared with a base branch: a push has no pull request.".into(),
-        ));
+        return Ok(BaseLookup::NotApplicable);
     }
     let run = github.workflow_run(run_id).await?;
     let Some(branch) = config
@@ -88,9 +89,7 @@ async fn find_base(github: &GitHub, config: &Config, run_id: u64) -> Result<Base
         .clone()
         .or_else(|| run.base_branch())
     else {
-        return Ok(BaseLookup::Skipped(
-            "Not compared with a base branch: no pull request is associated with this run.".into(),
-        ));
+        return Ok(BaseLookup::NotApplicable);
     };
     let Some(workflow_id) = run.workflow_id else {
         return Ok(BaseLookup::Skipped(format!(
