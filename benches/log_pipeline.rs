@@ -9,7 +9,7 @@
 //!    (markers only: every line is classified),
 //!
 //! and prints MB/s, the ratio to grep and peak RSS (`VmHWM`). `FD_BENCH_ONLY=markers`
-//! (or `times`) runs only that mode, for `perf record`.
+//! (or `times`) runs only that mode, for `perf record`; `FD_BENCH_KEEP=1` keeps the log.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -210,6 +210,9 @@ fn main() -> std::io::Result<()> {
     if let Some(kib) = vm_hwm_kib() {
         println!("peak RSS (VmHWM): {:.1} MiB", kib as f64 / 1024.0);
     }
-    std::fs::remove_dir_all(&dir)?;
+    // `FD_BENCH_KEEP=1` keeps the generated log (to inspect or grep it).
+    if std::env::var_os("FD_BENCH_KEEP").is_none() {
+        std::fs::remove_dir_all(&dir)?;
+    }
     Ok(())
 }

@@ -143,6 +143,30 @@ impl Ring {
         self.clear();
     }
 
+    /// The newest `k` lines (`k <= len`), oldest first, into `set` as `class`;
+    /// the ring keeps them. Lets a tail ring double as the context-before ring.
+    pub fn copy_newest_into(
+        &self,
+        k: usize,
+        set: &mut CandidateSet,
+        class: Class,
+        anchor: u64,
+        chunk: &[u8],
+    ) {
+        debug_assert!(k <= self.len);
+        let cap = self.slots.len();
+        for i in 0..k {
+            let s = &self.slots[(self.next + cap - k + i) % cap];
+            set.push(
+                s.seq,
+                s.line_number,
+                s.display.text(s.bytes(chunk), s.truncated),
+                class,
+                anchor,
+            );
+        }
+    }
+
     /// [`Ring::drain_into`] for the current unit's lines only; the ring keeps
     /// them (and older ones) as the log's tail, for [`Ring::drain_all_into`].
     pub fn drain_unit_into(&mut self, set: &mut CandidateSet, class: Class, chunk: &[u8]) {

@@ -181,7 +181,12 @@ pub enum Role {
 pub struct Collector {
     max_lines: usize,
     context: usize,
+    /// Context before a hit: its own ring, unless the tail ring can hold it
+    /// (`context <= tail`), in which case it is the newest `before_len`
+    /// lines of the tail (one ring push per line instead of two).
     before: Ring,
+    before_in_tail: bool,
+    before_len: usize,
     tail: Ring,
     /// The tail ring also serves as the whole log's tail (markers-only mode,
     /// where every line reaches the collector): units only soft-clear it.
@@ -200,7 +205,9 @@ impl Collector {
         Collector {
             max_lines,
             context,
-            before: Ring::new(context),
+            before: Ring::new(if context <= tail { 0 } else { context }),
+            before_in_tail: context <= tail,
+            before_len: 0,
             tail: Ring::new(tail),
             keeps_log_tail,
             after_left: 0,
@@ -224,33 +231,68 @@ impl Collector {
             Role::Plain if is_hit(line.raw) => Some(Class::Match),
             _ => None,
         };
-        self.tail.push(line);
         match class {
             Some(class) => {
                 self.has_error |= matches!(role, Role::Error { .. });
                 self.has_hit = true;
-                self.before
-                    .drain_into(&mut self.set, Class::Context, seq, chunk);
+                self.drain_before(seq, chunk);
+                self.tail.push(line);
                 let text = line.display.text(line.raw, line.truncated);
                 self.set.push(seq, line_number, text, class, seq);
                 self.after_left = self.context;
                 self.after_anchor = seq;
             }
             None if self.after_left > 0 => {
+                self.tail.push(line);
                 self.after_left -= 1;
                 let text = line.display.text(line.raw, line.truncated);
                 self.set
                     .push(seq, line_number, text, Class::Context, self.after_anchor);
             }
-            None => self.before.push(line),
+            None => {
+                self.tail.push(line);
+                self.push_before(line);
+            }
         }
+    }
+
+    /// Remembers a line as context before a later hit (after it went into the tail ring).
+    #[inline]
+    fn push_before(&mut self, line: &Line<'_>) {
+        if self.before_in_tail {
+            self.before_len = (self.before_len + 1).min(self.context);
+        } else {
+            self.before.push(line);
+        }
+    }
+
+    /// The context before a hit into the set, then forgotten.
+    fn drain_before(&mut self, anchor: u64, chunk: &[u8]) {
+        if self.before_in_tail {
+            self.tail.copy_newest_into(
+                self.before_len,
+                &mut self.set,
+                Class::Context,
+                anchor,
+                chunk,
+            );
+            self.before_len = 0;
+        } else {
+            self.before
+                .drain_into(&mut self.set, Class::Context, anchor, chunk);
+        }
+    }
+
+    fn clear_before(&mut self) {
+        self.before.clear();
+        self.before_len = 0;
     }
 
     /// A line of a unit not (yet) known to matter: only remembered in the
     /// rings, so that context and tail exist if an error later rescues it.
     pub fn passive(&mut self, line: &Line<'_>) {
         self.tail.push(line);
-        self.before.push(line);
+        self.push_before(line);
     }
 
     /// The chunk being fed is about to go (see [`Ring::end_chunk`]).
@@ -262,7 +304,7 @@ impl Collector {
     /// Forgets the unit without producing candidates.
     pub fn discard(&mut self) {
         self.tail.clear();
-        self.before.clear();
+        self.clear_before();
         self.after_left = 0;
         self.has_error = false;
         self.has_hit = false;
@@ -278,7 +320,7 @@ impl Collector {
         } else {
             self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
         }
-        self.before.clear();
+        self.clear_before();
         self.after_left = 0;
         let set = std::mem::replace(
             &mut self.set,
