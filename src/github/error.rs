@@ -83,23 +83,32 @@ impl ApiError {
         }
     }
 
-    pub(super) fn transport(
+    /// A failure with no HTTP answer to quote (transport, body, a refused link).
+    fn without_status(
         operation: &'static str,
         method: &Method,
         route: &str,
-        error: &dyn std::fmt::Display,
+        message: &str,
     ) -> Self {
         ApiError {
             operation,
             method: method.to_string(),
             route: strip_query(route),
             status: None,
-            message: one_line(&format!("{error:#}")),
+            message: one_line(message),
             request_id: None,
-            hint: Some(
-                "Check GITHUB_API_URL and the network; the request never got an answer".into(),
-            ),
+            hint: None,
         }
+    }
+
+    pub(super) fn transport(
+        operation: &'static str,
+        method: &Method,
+        route: &str,
+        error: &dyn std::fmt::Display,
+    ) -> Self {
+        Self::without_status(operation, method, route, &format!("{error:#}"))
+            .with_hint("Check GITHUB_API_URL and the network; the request never got an answer")
     }
 
     pub(super) fn unparsable(
@@ -108,27 +117,12 @@ impl ApiError {
         route: &str,
         error: &dyn std::fmt::Display,
     ) -> Self {
-        ApiError {
-            operation,
-            method: method.to_string(),
-            route: strip_query(route),
-            status: None,
-            message: one_line(&format!("unexpected response body: {error:#}")),
-            request_id: None,
-            hint: None,
-        }
+        let message = format!("unexpected response body: {error:#}");
+        Self::without_status(operation, method, route, &message)
     }
 
     pub(super) fn other(operation: &'static str, route: &str, message: &str) -> Self {
-        ApiError {
-            operation,
-            method: "GET".into(),
-            route: strip_query(route),
-            status: None,
-            message: message.into(),
-            request_id: None,
-            hint: None,
-        }
+        Self::without_status(operation, &Method::GET, route, message)
     }
 
     /// Adds the advice the caller can give for this status.
