@@ -8,9 +8,9 @@ use super::error::ApiError;
 use super::models::{Annotation, Job};
 
 /// GitHub caps a page at 100; asking for fewer only costs more requests.
-const PER_PAGE: u32 = 100;
+pub(super) const PER_PAGE: u32 = 100;
 /// A run holds at most a few thousand jobs; this bounds a misbehaving `Link` chain.
-const MAX_JOB_PAGES: usize = 50;
+pub(super) const MAX_JOB_PAGES: usize = 50;
 
 /// Why a job's log could not be read. Degraded, not fatal: the digest says so.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -37,15 +37,20 @@ impl std::fmt::Display for LogUnavailable {
 }
 
 impl GitHub {
+    /// `…/runs/{id}/jobs` with `filter` `latest` (the latest attempt) or `all` (every attempt).
+    pub(super) fn run_jobs_route(&self, run_id: u64, filter: &str) -> String {
+        self.repo_route(&format!(
+            "/actions/runs/{run_id}/jobs?filter={filter}&per_page={PER_PAGE}"
+        ))
+    }
+
     /// Every job of one run attempt, or of the latest attempt when `attempt` is `None`.
     pub async fn list_jobs(&self, run_id: u64, attempt: Option<u32>) -> Result<Vec<Job>, ApiError> {
         let route = match attempt {
             Some(n) => self.repo_route(&format!(
                 "/actions/runs/{run_id}/attempts/{n}/jobs?per_page={PER_PAGE}"
             )),
-            None => self.repo_route(&format!(
-                "/actions/runs/{run_id}/jobs?filter=latest&per_page={PER_PAGE}"
-            )),
+            None => self.run_jobs_route(run_id, "latest"),
         };
         self.get_all_pages("listing the run's jobs", &route, MAX_JOB_PAGES)
             .await

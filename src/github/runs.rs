@@ -3,14 +3,10 @@
 
 use serde::Deserialize;
 
+use super::actions::MAX_JOB_PAGES;
 use super::client::GitHub;
 use super::error::ApiError;
 use super::models::{Conclusion, Job};
-
-/// GitHub caps a page at 100.
-const PER_PAGE: u32 = 100;
-/// Every attempt's jobs: a few attempts of a large matrix, bounded against a runaway `Link` chain.
-const MAX_JOB_PAGES: usize = 50;
 
 /// A workflow run (`GET …/actions/runs/{id}`): the fields the insights read.
 #[derive(Debug, Clone, Deserialize)]
@@ -73,9 +69,7 @@ fn with_hint(e: ApiError) -> ApiError {
 impl GitHub {
     /// The jobs of every attempt of a run; each job carries its `run_attempt`.
     pub async fn jobs_of_every_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
-        let route = self.repo_route(&format!(
-            "/actions/runs/{run_id}/jobs?filter=all&per_page={PER_PAGE}"
-        ));
+        let route = self.run_jobs_route(run_id, "all");
         self.get_all_pages("listing the jobs of every attempt", &route, MAX_JOB_PAGES)
             .await
             .map_err(with_hint)
@@ -83,9 +77,7 @@ impl GitHub {
 
     /// The jobs of a run's latest attempt.
     pub async fn jobs_of_latest_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
-        let route = self.repo_route(&format!(
-            "/actions/runs/{run_id}/jobs?filter=latest&per_page={PER_PAGE}"
-        ));
+        let route = self.run_jobs_route(run_id, "latest");
         self.get_all_pages("listing the base run's jobs", &route, MAX_JOB_PAGES)
             .await
             .map_err(with_hint)
