@@ -34,6 +34,17 @@ struct Slot {
 }
 
 impl Slot {
+    /// Hands the line to `set` as a candidate of `class`, sanitized for display.
+    fn push_into(&self, set: &mut CandidateSet, class: Class, anchor: u64, chunk: &[u8]) {
+        set.push(
+            self.seq,
+            self.line_number,
+            self.display.text(self.bytes(chunk), self.truncated),
+            class,
+            anchor,
+        );
+    }
+
     fn bytes<'a>(&'a self, chunk: &'a [u8]) -> &'a [u8] {
         match &self.in_chunk {
             Some(range) => &chunk[range.clone()],
@@ -132,13 +143,7 @@ impl Ring {
             if class == Class::Tail && set.contains_seq(s.seq) {
                 continue;
             }
-            set.push(
-                s.seq,
-                s.line_number,
-                s.display.text(s.bytes(chunk), s.truncated),
-                class,
-                anchor,
-            );
+            s.push_into(set, class, anchor, chunk);
         }
         self.clear();
     }
@@ -157,13 +162,7 @@ impl Ring {
         let cap = self.slots.len();
         for i in 0..k {
             let s = &self.slots[(self.next + cap - k + i) % cap];
-            set.push(
-                s.seq,
-                s.line_number,
-                s.display.text(s.bytes(chunk), s.truncated),
-                class,
-                anchor,
-            );
+            s.push_into(set, class, anchor, chunk);
         }
     }
 
