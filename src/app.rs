@@ -315,7 +315,7 @@ fn run_info(
         },
         repository,
         workflow: workflow.or_else(|| jobs.iter().find_map(|j| j.workflow_name.clone())),
-        head_sha_short: head_sha.as_ref().map(|s| s.chars().take(7).collect()),
+        head_sha_short: head_sha.as_deref().map(crate::digest::short_sha),
         head_sha,
         head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
     }

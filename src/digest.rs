@@ -265,6 +265,11 @@ fn status_text(status: &Option<Status>) -> String {
     }
 }
 
+/// A commit's short form, as GitHub shows it (7 characters).
+pub fn short_sha(sha: &str) -> String {
+    sha.chars().take(7).collect()
+}
+
 /// `45s`, `3m 07s`, `1h 02m`.
 pub fn format_duration(seconds: i64) -> String {
     match seconds {

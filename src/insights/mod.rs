@@ -130,7 +130,7 @@ pub fn apply(digest: &mut Digest, evidence: Evidence, options: &Options) {
                 .as_ref()
                 .map(|c| c.as_str().to_owned())
                 .unwrap_or_default(),
-            head_sha_short: found.head_sha.as_ref().map(|s| s.chars().take(7).collect()),
+            head_sha_short: found.head_sha.as_deref().map(crate::digest::short_sha),
             also_failing,
             new,
         });

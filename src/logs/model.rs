@@ -1,0 +1,94 @@
+//! The pipeline's interface: what the caller gives it (steps, options) and what it returns (the
+//! excerpt). Pure data: no I/O.
+
+use serde::Serialize;
+
+/// One step of the job, as the jobs API reports it (the caller converts).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepInfo {
+    pub number: u32,
+    pub name: String,
+    /// `success`, `failure`, `skipped`, `cancelled`, `timed_out`, anything else, or none yet.
+    pub conclusion: Option<String>,
+    /// Second precision.
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl StepInfo {
+    /// Did this step end in a way the excerpt should explain?
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self.conclusion.as_deref(),
+            Some("failure" | "timed_out" | "cancelled" | "startup_failure")
+        )
+    }
+
+    pub(super) fn is_unknown_outcome(&self) -> bool {
+        !self.is_failed()
+            && !matches!(
+                self.conclusion.as_deref(),
+                None | Some("success" | "skipped" | "neutral")
+            )
+    }
+}
+
+/// Limits for one job's excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcerptOptions {
+    /// Lines in the excerpt at most (the `max-lines` input).
+    pub max_lines: usize,
+    /// Bytes kept of one log line; the rest is counted, not stored.
+    pub max_line_bytes: usize,
+    /// Lines of context kept before and after each hit.
+    pub context: usize,
+    /// Last lines of the failed step kept as its tail.
+    pub tail: usize,
+}
+
+impl Default for ExcerptOptions {
+    fn default() -> Self {
+        ExcerptOptions {
+            max_lines: 40,
+            max_line_bytes: 4096,
+            context: 3,
+            tail: 12,
+        }
+    }
+}
+
+/// The excerpt explaining one job's failure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobExcerpt {
+    /// The step the excerpt explains (the first failed step), if known.
+    pub step_number: Option<u32>,
+    pub step_name: Option<String>,
+    /// At most `max_lines`, in log order.
+    pub lines: Vec<ExcerptLine>,
+    /// Candidate lines dropped by the cap.
+    pub omitted_lines: u64,
+    /// Raw lines in the log.
+    pub total_lines: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcerptLine {
+    /// 1-based line number in the raw log.
+    pub line_number: u64,
+    /// Decoded, sanitized, capped.
+    pub text: String,
+    pub kind: LineKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// An `##[error]` line.
+    Error,
+    /// A well-known error shape (`error[E…]`, `FAILED`, `Traceback`, …).
+    Match,
+    /// A line near an error or match.
+    Context,
+    /// One of the last lines of the failed step (or of the log).
+    Tail,
+}
