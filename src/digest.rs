@@ -211,10 +211,26 @@ fn rank(excerpt: &[ExcerptLine], max_lines: usize) -> Vec<usize> {
     crate::logs::rank::keep_most_informative(excerpt, max_lines)
 }
 
+/// The excerpt's lines as one text: where lines of the log were left out between two shown
+/// lines, a `… N lines skipped …` line says so (never silently join distant lines), and a line
+/// that stands for several similar ones says how many.
 fn excerpt_text(lines: &[ExcerptLine]) -> String {
     let mut text = String::new();
+    let mut previous: Option<u64> = None;
     for line in lines {
+        if let Some(p) = previous {
+            let skipped = line.line_number.saturating_sub(p + 1);
+            match skipped {
+                0 => {}
+                1 => text.push_str("… 1 line skipped …\n"),
+                n => text.push_str(&format!("… {n} lines skipped …\n")),
+            }
+        }
+        previous = Some(line.line_number);
         text.push_str(&line.text);
+        if line.repeats > 0 {
+            text.push_str(&format!("  [and {} more like it]", line.repeats));
+        }
         text.push('\n');
     }
     text

@@ -33,6 +33,14 @@ fn line(n: u64, text: &str, kind: LineKind) -> ExcerptLine {
         line_number: n,
         text: text.into(),
         kind,
+        ..Default::default()
+    }
+}
+
+fn ranked(n: u64, text: &str, kind: LineKind, priority: u32) -> ExcerptLine {
+    ExcerptLine {
+        priority,
+        ..line(n, text, kind)
     }
 }
 
@@ -101,15 +109,15 @@ fn only_cancelled_is_cancelled_and_all_green_is_success() {
 }
 
 #[test]
-fn capping_excerpts_keeps_errors_first_and_log_order() {
+fn capping_excerpts_keeps_the_best_ranked_in_log_order() {
     let excerpt = JobExcerpt {
         step_number: Some(2),
         step_name: Some("Run tests".into()),
         lines: vec![
-            line(1, "ctx", LineKind::Context),
-            line(2, "boom", LineKind::Error),
-            line(3, "tail", LineKind::Tail),
-            line(4, "assert", LineKind::Match),
+            ranked(1, "ctx", LineKind::Context, 7 << 24),
+            ranked(2, "boom", LineKind::Error, 0),
+            ranked(3, "tail", LineKind::Tail, 8 << 24),
+            ranked(4, "assert", LineKind::Match, 2 << 24),
         ],
         omitted_lines: 0,
         total_lines: 10,
@@ -120,7 +128,8 @@ fn capping_excerpts_keeps_errors_first_and_log_order() {
     );
     digest.cap_excerpts(2);
     let job = &digest.failed_jobs[0];
-    assert_eq!(job.excerpt_text, "boom\nassert\n");
+    // The line left out between the two is said, not silently joined.
+    assert_eq!(job.excerpt_text, "boom\n… 1 line skipped …\nassert\n");
     assert_eq!(job.excerpt_omitted, 2);
 }
 

@@ -179,6 +179,7 @@ mod tests {
                 line_number: i as u64 + 1,
                 text: (*text).to_owned(),
                 kind: *kind,
+                ..Default::default()
             })
             .collect()
     }

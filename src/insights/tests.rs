@@ -21,6 +21,7 @@ fn excerpt(text: &str) -> JobExcerpt {
             line_number: 1,
             text: text.into(),
             kind: LineKind::Error,
+            ..Default::default()
         }],
         omitted_lines: 0,
         total_lines: 1,

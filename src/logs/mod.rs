@@ -12,6 +12,7 @@
 //! [`select`] (hits, context, tail → capped, de-duplicated excerpt), with
 //! [`patterns`] recognising error shapes and [`sanitize`] making text safe.
 
+pub mod block;
 pub mod decode;
 mod marker;
 mod model;

@@ -71,16 +71,23 @@ pub struct JobExcerpt {
     pub total_lines: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ExcerptLine {
     /// 1-based line number in the raw log.
     pub line_number: u64,
     /// Decoded, sanitized, capped.
     pub text: String,
     pub kind: LineKind,
+    /// How many more lines like this one (the same text with other numbers, ids, threads)
+    /// were folded into it: `Exception in thread "Thread-7" …` ×40 is one line with 39.
+    pub repeats: u32,
+    /// Rank for cutting the excerpt shorter (lower is kept first; see `logs::rank`): the
+    /// comment's cut uses it, so it agrees with the excerpt's own. Not template context.
+    #[serde(skip)]
+    pub priority: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// An `##[error]` line.
@@ -88,6 +95,7 @@ pub enum LineKind {
     /// A well-known error shape (`error[E…]`, `FAILED`, `Traceback`, …).
     Match,
     /// A line near an error or match.
+    #[default]
     Context,
     /// One of the last lines of the failed step (or of the log).
     Tail,

@@ -23,6 +23,8 @@ const PREFILTER_LITERALS: &[&str] = &[
     "Traceback",
     "Exception",
     "●",
+    "✖",
+    "✘",
     "undefined",
     "Segmentation",
     "SIGSEGV",
@@ -41,49 +43,207 @@ const PREFILTER_LITERALS: &[&str] = &[
     "No such file",
     "not found",
     "Permission denied",
+    "What went wrong",
+    "Tests run:",
+    "___ ",
+    "---- ",
+    "Interrupted: ",
+    "short test summary",
 ];
 
-/// Shapes of informative lines, matched against sanitized text (markers stripped).
-const SHAPES: &[&str] = &[
-    // rustc / cargo / linkers / many CLIs: `error: …`, `error[E0425]: …`, `rust-lld: error: …`
-    r"(?:^|[\s\]:>])(?:error|Error|ERROR)(?:\[E\d{4,5}\])?: ",
-    r"panicked at",
-    r"\bFAILED\b",
-    r"^failures:\s*$",
-    r"undefined (?:hidden )?(?:symbol|reference to)",
+/// How much a line that opens a failure block says about the failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// A tool's own failure report: a failed test, a compiler error, a crash, a cancel.
+    Decisive,
+    /// An error-looking line that passing work prints too (an exception, `[ERROR]`, `fatal`).
+    Ordinary,
+    /// A line that sums up failures reported above it (`test result: FAILED`, `BUILD FAILED`).
+    Summary,
+    /// Only repeats that the job failed: the runner's `Process completed with exit code N.`,
+    /// a build tool's `BUILD FAILED`, `> Task :test FAILED`.
+    Generic,
+}
+
+/// Where a failure block that a shape opens ends (see [`super::block`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Lines indented deeper than the opener, code frames and stack frames continue it.
+    Indented,
+    /// Every line continues it up to the first blank line (`* What went wrong:`).
+    Paragraph,
+    /// Everything continues it, blanks included, up to the next section (`____ test ____`).
+    Section,
+    /// A Python traceback: frames, then the exception line at the margin, which ends it.
+    Traceback,
+    /// Lines with the same tag (`npm ERR!`) continue it.
+    Tagged,
+    /// The line alone (`FAIL src/x.test.js`, `The operation was canceled.`).
+    Line,
+}
+
+use Mode::*;
+use Strength::*;
+
+/// Shapes of informative lines, matched against sanitized text (markers stripped), each with
+/// what it says and the block it opens. A line matching several takes the strongest
+/// (`Generic` beats `Summary` beats `Decisive` beats `Ordinary`: a summary is specific about
+/// being one).
+const SHAPES: &[(&str, Strength, Mode)] = &[
+    // rustc / cargo / gcc / clang / linkers: `error[E0425]: …`, `x.c:1:2: error: …`
+    (r"^(?:error|ERROR)(?:\[E\d{4,5}\])?: ", Decisive, Indented),
+    (
+        r"\S: (?:fatal )?error(?:\[E\d+\])?: |^fatal error: ",
+        Decisive,
+        Indented,
+    ),
+    // tsc, MSVC, C#, the linker: `error TS2322:`, `error C2065:`, `error LNK2019:`
+    (r"\berror [A-Z]{1,4}\d{2,6}\s*:", Decisive, Indented),
+    (
+        r"(?:^|[\s\]:>])(?:error|Error|ERROR)(?:\[E\d{4,5}\])?: ",
+        Ordinary,
+        Indented,
+    ),
+    (
+        r"^error: (?:could not compile|aborting due to)",
+        Summary,
+        Line,
+    ),
+    (
+        r"^error: (?:test failed|build failed|recipe)",
+        Generic,
+        Line,
+    ),
+    // libtest prints the panic's message at the margin, up to a blank line.
+    (r"panicked at", Decisive, Paragraph),
+    (r"\bFAILED\b", Decisive, Indented),
+    (r"^test result: FAILED|^FAILED \(", Summary, Line),
+    (r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line),
+    (r"^failures:\s*$", Generic, Line),
+    (r"^---- .+ std(?:out|err) ----$", Decisive, Section),
+    (
+        r"undefined (?:hidden )?(?:symbol|reference to)",
+        Decisive,
+        Indented,
+    ),
     // pytest
-    r"^E {3}",
-    r"^Traceback \(most recent call last\)",
-    r"^\s*[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)",
-    r"={3,} FAILURES ={3,}",
-    // npm / jest
-    r"^npm (?:ERR!|error) ",
-    r"^\s*● ",
-    r"^FAIL\s",
+    (r"^E {3}", Decisive, Indented),
+    (r"^Traceback \(most recent call last\)", Decisive, Traceback),
+    (
+        r"^\s*[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)",
+        Ordinary,
+        Indented,
+    ),
+    (r"^_{3,} .+ _{3,}$", Decisive, Section),
+    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Summary, Line),
+    (r"^={3,} short test summary info ={3,}$", Summary, Section),
+    (
+        r"Interrupted: \d+ errors?|^=+ .*\b\d+ (?:failed|errors?)\b.*=+$",
+        Summary,
+        Line,
+    ),
+    (r"^ERROR \S", Ordinary, Line),
+    // npm / jest / vitest
+    (r"^npm (?:ERR!|error) ", Ordinary, Tagged),
+    (
+        r"^npm (?:ERR!|error) (?:code E|Missing script|404|ERESOLVE)",
+        Decisive,
+        Tagged,
+    ),
+    // npm saying that the script it ran failed: the script's own output said why.
+    (
+        r"^npm (?:ERR!|error) (?:code (?:ELIFECYCLE|\d)|errno |Exit status |Failed at |Lifecycle script |command failed|Test failed)",
+        Summary,
+        Tagged,
+    ),
+    (r"^\s*● ", Decisive, Indented),
+    (r"^FAIL\s", Decisive, Line),
     // go test
-    r"^\s*--- FAIL: ",
-    r"^FAIL$",
-    r"^panic: ",
-    // tsc, eslint
-    r"\berror TS\d+: ",
-    r"^\s+\d+:\d+\s+error\s",
-    // maven / gradle
-    r"^\[ERROR\]",
-    r"FAILURE: Build failed",
+    (r"^\s*--- FAIL: ", Decisive, Indented),
+    (r"^FAIL$", Generic, Line),
+    (r"^panic: ", Decisive, Section),
+    // tsc, eslint, tsd, esbuild
+    (r"^\s+\d+:\d+\s+error\s", Decisive, Line),
+    (r"^\s*✖\s", Decisive, Line),
+    (r"^\s*✖ \d+ problems? \(", Summary, Line),
+    (r"^> Task \S+ FAILED$", Generic, Line),
+    (r"^\s*✘ ", Decisive, Indented),
+    // maven / surefire / gradle
+    (r"^\[ERROR\] +\S", Ordinary, Indented),
+    (r"<<< (?:FAILURE|ERROR)!", Decisive, Indented),
+    (
+        r"Tests run: \d+, Failures: (?:[1-9]|\d+, Errors: [1-9])|^\d+ tests? completed, \d+ failed",
+        Summary,
+        Line,
+    ),
+    (
+        r"^\[ERROR\] (?:Failures|Errors|Tests in error): ?$",
+        Summary,
+        Indented,
+    ),
+    (r"^\[ERROR\] .*:\[\d+,\d+\] ", Decisive, Indented),
+    (r"^\* What went wrong:", Decisive, Paragraph),
+    (r"Execution failed for task", Decisive, Indented),
+    (r"FAILURE: Build failed", Generic, Line),
     // docker build
-    r"failed to (?:solve|build)",
+    (r"failed to (?:solve|build)", Decisive, Indented),
     // crashes, OOM kills
-    r"Segmentation fault|SIGSEGV|core dumped",
-    r"(?:^|\s)Killed(?:\s|$)|OOMKilled",
-    r"exit code 137|[Oo]ut of memory",
+    (
+        r"Segmentation fault|SIGSEGV|core dumped",
+        Decisive,
+        Indented,
+    ),
+    (r"(?:^|\s)Killed(?:\s|$)|OOMKilled", Decisive, Line),
+    (r"exit code 137|[Oo]ut of memory", Decisive, Line),
     // timeouts and cancellations
-    r"has timed out|exceeded the maximum execution time|timed out after",
-    r"[Tt]he operation was cancell?ed|shutdown signal",
+    (
+        r"has timed out|exceeded the maximum execution time|timed out after",
+        Decisive,
+        Line,
+    ),
+    (
+        r"[Tt]he operation was cancell?ed|shutdown signal",
+        Decisive,
+        Line,
+    ),
     // git and friends
-    r"^fatal: |\bFATAL\b|^Fatal error",
+    (r"^fatal: |\bFATAL\b|^Fatal error", Ordinary, Indented),
     // shells
-    r"No such file or directory|: command not found|Permission denied",
+    (
+        r"No such file or directory|: command not found|Permission denied|^\S*sh: .*: not found$",
+        Ordinary,
+        Line,
+    ),
+    // `Application bundle generation failed. [22.0 seconds]`, `npm error command failed`
+    (r"\bfailed[.!]?(?:\s+\[[^\]]*\])?\s*$", Ordinary, Line),
+    (r"Exception in thread ", Ordinary, Indented),
 ];
+
+/// What a matching line is: its strength, the block it opens, and which shape it was (lines
+/// of one shape at one indentation in a row are one list, see [`super::block`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub strength: Strength,
+    pub mode: Mode,
+    pub id: u16,
+}
+
+impl Shape {
+    /// The runner's generic exit-code error.
+    pub const GENERIC: Shape = Shape {
+        strength: Generic,
+        mode: Line,
+        id: u16::MAX,
+    };
+
+    /// An `##[error]` line whose text has no known shape: someone meant it as an error, but
+    /// passing tests print such lines too (an exception logged on purpose).
+    pub const MARKED_ERROR: Shape = Shape {
+        strength: Ordinary,
+        mode: Indented,
+        id: u16::MAX - 1,
+    };
+}
 
 static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     let alternation: Vec<String> = PREFILTER_LITERALS
@@ -105,8 +265,9 @@ static BUFFER_PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&alternation.join("|")).expect("prefilter literals are valid")
 });
 
-static SHAPE_SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(SHAPES).expect("error shapes are valid regexes"));
+static SHAPE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(SHAPES.iter().map(|s| s.0)).expect("error shapes are valid regexes")
+});
 
 /// Does this line (sanitized, or at least free of escape sequences) look like
 /// it explains a failure?
@@ -114,7 +275,35 @@ pub fn is_error_shape(text: &[u8]) -> bool {
     if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) {
         return false;
     }
-    SHAPE_SET.is_match(text)
+    SHAPE_SET.is_match(text) && !is_console_header(text)
+}
+
+/// The shape of a line (sanitized text), if it has one.
+pub fn classify(text: &[u8]) -> Option<Shape> {
+    if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) || is_console_header(text) {
+        return None;
+    }
+    let strength_rank = |s: Strength| match s {
+        Generic => 0,
+        Summary => 1,
+        Decisive => 2,
+        Ordinary => 3,
+    };
+    SHAPE_SET
+        .matches(text)
+        .into_iter()
+        .min_by_key(|&i| (strength_rank(SHAPES[i].1), i))
+        .map(|i| Shape {
+            strength: SHAPES[i].1,
+            mode: SHAPES[i].2,
+            id: i as u16,
+        })
+}
+
+/// Jest's `● Console`: the header of a suite's console output, not a failure.
+fn is_console_header(text: &[u8]) -> bool {
+    let t = text.trim_ascii_start();
+    t.starts_with("● Console".as_bytes())
 }
 
 /// The prefilter alone, on raw bytes that may still hold escape sequences
@@ -133,6 +322,25 @@ pub fn find_candidate(buf: &[u8], from: usize) -> Option<usize> {
 /// informative error.
 pub fn is_generic_exit_error(text: &[u8]) -> bool {
     text.starts_with(b"Process completed with exit code")
+        || (text.starts_with(b"The process '")
+            && memchr::memmem::find(text, b"' failed with exit code ").is_some())
+}
+
+/// The job was stopped from outside rather than failing by itself: cancelled, timed out,
+/// killed. What was running just before it is the best clue to why.
+pub fn is_interruption(text: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"he operation was cancel",
+        b"shutdown signal",
+        b"has timed out",
+        b"exceeded the maximum execution time",
+        b"timed out after",
+        b"Killed",
+        b"exit code 137",
+    ];
+    WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(text, w).is_some())
 }
 
 /// Error lines after which the runner ends the step (used for attribution).
@@ -162,6 +370,9 @@ mod tests {
         "RuntimeError: Process 0 terminated or timed out after 310.0 seconds",
         "=================================== FAILURES ===================================",
         "npm ERR! code ELIFECYCLE",
+        "npm ERR! code ERESOLVE",
+        "✖ 2 problems (2 errors, 0 warnings)",
+        "> Task :app:test FAILED",
         "npm error Missing script: \"test\"",
         "  ● Sum › adds 1 + 2 to equal 3",
         "FAIL src/sum.test.js",
@@ -172,6 +383,11 @@ mod tests {
         "src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
         "  12:5  error  'x' is assigned a value but never used  no-unused-vars",
         "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin",
+        "[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 0.1 s <<< FAILURE! - in a.BTest",
+        "[ERROR] Tests run: 25, Failures: 0, Errors: 1, Skipped: 0",
+        "[ERROR] Errors: ",
+        "27 tests completed, 1 failed",
+        "error: test failed, to rerun pass `--lib`",
         "BUILD FAILED in 3s",
         "FAILURE: Build failed with an exception.",
         "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully",
@@ -189,6 +405,24 @@ mod tests {
         "fatal: repository 'https://x/' not found",
         "mv: cannot stat 'td_results.json': No such file or directory",
         "bash: line 1: cargo-nextest: command not found",
+        "sh: 1: husky: not found",
+        "---- parser::tests::escapes stdout ----",
+        "_____________________ TestSetOps.test_isin _____________________",
+        "=========================== short test summary info ============================",
+        "!!!!!!!!!!!!!!!!!!! Interrupted: 3 errors during collection !!!!!!!!!!!!!!!!!!!!",
+        "ERROR tests/unit/test_models.py",
+        "  ✖  19:0   Parameter type any is not identical to argument type Option.",
+        "✘ [ERROR] Could not resolve \"@swimlane/ngx-charts\"",
+        "* What went wrong:",
+        "Execution failed for task ':app:test'.",
+        "[ERROR] /home/runner/work/a/a/B.java:[42,46] cannot access X",
+        "Application bundle generation failed. [22.024 seconds]",
+        "Exception in thread \"main\" java.lang.IllegalStateException: boom",
+        "src/main.c:1:2: error: expected ';' before '}' token",
+        "src/A.cs(3,5): error CS0103: The name 'x' does not exist in the current context",
+        "error: aborting due to 2 previous errors",
+        "npm error Lifecycle script `test` failed with error:",
+        "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 1 s <<< FAILURE! - in a.B",
         "/bin/sh: 1: ./run.sh: Permission denied",
     ];
 
@@ -240,7 +474,7 @@ mod tests {
                 SHOULD_MATCH
                     .iter()
                     .any(|l| SHAPE_SET.matches(l.as_bytes()).matched(i)),
-                "shape without an example: {shape}"
+                "shape without an example: {shape:?}"
             );
         }
     }

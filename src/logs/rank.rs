@@ -1,226 +1,178 @@
-//! Ranking an excerpt's lines: the one order for both cuts, the job's
-//! `max-lines` ([`super::select::CandidateSet::select`]) and the sticky
-//! comment's tighter 12 lines per job.
+//! Ranking an excerpt's lines: the one order for both cuts, the job's `max-lines`
+//! ([`super::select::CandidateSet::select`]) and the sticky comment's tighter 12 lines per job.
 //!
-//! Pure: no I/O. Works on a finished excerpt, whose lines are in log order,
-//! so "the line right after a hit" is read off the line numbers. What explains
-//! a failure, most first:
+//! Pure: no I/O. Each line gets a priority when its block is known (lower is kept first);
+//! the excerpt carries it, so the comment's cut of an excerpt agrees with the excerpt's own.
+//! The tiers, most informative first:
 //!
-//! 1. specific `##[error]` lines;
-//! 2. known error shapes (`panicked at`, `error[E…]`, `FAILED`, …);
-//! 3. context right *after* a hit — the panic message, `assertion … failed`,
-//!    `left:`/`right:`, the compiler's `-->` location — nearest first;
-//! 4. the runner's generic `Process completed with exit code N.`, which only
-//!    repeats the job's ❌;
-//! 5. bare section headers that matched a shape (`failures:`, `=== FAILURES ===`);
-//! 6. context *before* a hit, nearest first;
-//! 7. the step's tail, last lines first;
-//! 8. lines that say nothing about the failure wherever they come from: blank
-//!    lines and passing tests (`test x ... ok`, `PASSED`, `✓`, `--- PASS:`).
+//! 0. the first line of each decisive failure block: a failed test, a compiler error, a crash,
+//!    a cancel or timeout (the first four blocks of one shape; more of the same rank at 6);
+//! 1. the first line of each ordinary error block (an exception, `[ERROR] …`);
+//! 2. the facts inside those blocks (their first six) — hits, the assertion's sides, the
+//!    location, the first stack frame, the project's own — first key of every block before the second; the
+//!    lines just before a cancel or timeout (what was running); a file path heading a list;
+//! 3. summaries of failures reported above (`test result: FAILED`, `BUILD FAILED`, npm
+//!    saying the script it ran failed);
+//! 4. other lines of a block within two lines of its head or a key (stack frames aside);
+//! 5. the facts inside summaries (npm's `command sh -c jest`);
+//! 6. more of the same: heads of blocks past the first four of one shape;
+//! 7. the rest of blocks, the line before a head, the runner's generic `Process completed
+//!    with exit code N.` (it only repeats the job's ❌);
+//! 8. the step's tail, last lines first;
+//! 9. lines that say nothing: blanks, passing tests, boilerplate, and blocks that passing
+//!    work printed (a passing test or suite followed them: an exception logged on purpose).
 //!
-//! The cut keeps the best lines and returns them in log order.
+//! The cut keeps the best lines and returns them in log order. Once a failure is explained
+//! (a line of tier 0–4 is kept), tiers 6–8 are only taken while the excerpt is still short
+//! and tier 9 not at all: the excerpt stops rather than fill up with lines that explain
+//! nothing, or that point at what did not fail.
 
-use super::patterns::is_generic_exit_error;
-use super::{ExcerptLine, LineKind};
+use super::patterns::Strength;
+use super::ExcerptLine;
 
-/// A line counts as "right after" a hit when it is at most this many raw
-/// lines below it (the analyzer's default context).
-const AFTER_WINDOW: u64 = 3;
+/// Blocks of one shape after which more of the same rank lower.
+const SAME_SHAPE_FIRST: usize = 4;
 
-/// Sort key of each line (lower is kept first): tier, then a tie-breaker.
-pub fn rank(lines: &[ExcerptLine]) -> Vec<(u8, u64)> {
-    let is_hit = |l: &ExcerptLine| matches!(l.kind, LineKind::Error | LineKind::Match);
-    let mut prev_hit: Option<u64> = None;
-    let mut after = Vec::with_capacity(lines.len());
-    for l in lines {
-        after.push(prev_hit.map(|h| l.line_number.saturating_sub(h)));
-        if is_hit(l) {
-            prev_hit = Some(l.line_number);
-        }
-    }
-    let mut next_hit: Option<u64> = None;
-    let mut before = vec![None; lines.len()];
-    for (i, l) in lines.iter().enumerate().rev() {
-        before[i] = next_hit.map(|h| h.saturating_sub(l.line_number));
-        if is_hit(l) {
-            next_hit = Some(l.line_number);
-        }
-    }
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let text = l.text.trim();
-            let order = i as u64;
-            match l.kind {
-                LineKind::Error if is_generic_exit_error(text.as_bytes()) => (3, order),
-                LineKind::Error => (0, order),
-                LineKind::Match if is_section_header(text) => (4, order),
-                LineKind::Match => (1, order),
-                _ if is_noise(text) => (7, order),
-                LineKind::Context => match after[i] {
-                    Some(d) if (1..=AFTER_WINDOW).contains(&d) => (2, d << 32 | order),
-                    _ => (5, before[i].unwrap_or(u64::MAX >> 32) << 32 | order),
-                },
-                LineKind::Tail => (6, u64::MAX - order),
-            }
-        })
-        .collect()
+/// Blocks of one shape whose code frames are shown whole, and how far below the head.
+const CODE_FRAMES_WHOLE: usize = 1;
+const CODE_FRAME_LINES: u64 = 10;
+
+/// Key lines of a block that rank as its facts; the rest rank with its other lines.
+const KEYS_FIRST: u32 = 6;
+
+/// What ranking needs to know of a line's block.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockView {
+    pub strength: Strength,
+    pub demoted: bool,
+    /// Blocks of the same shape before this one.
+    pub nth_of_shape: usize,
+    /// Opened by a cancel, a timeout or a kill.
+    pub interruption: bool,
 }
 
-/// Indices of the `max` best lines, in log order.
+/// Where a line stands in its block.
+#[derive(Debug, Clone, Copy)]
+pub enum Place {
+    Head,
+    /// The `n`th key line of the block (from 1).
+    Key(u32),
+    /// `distance` lines before the head.
+    Before {
+        distance: u64,
+        bare_path: bool,
+    },
+    /// `distance` lines from the nearest head or key, `offset` lines below the head.
+    Body {
+        distance: u64,
+        offset: u64,
+        frame: Framing,
+    },
+}
+
+/// Whether a line of a block is part of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    None,
+    /// A line of a code frame (`131 |     if x {`): worth it right next to its location.
+    Code,
+    /// A code frame's line with no code in it (`   |`, `  ╵  ~~~~`).
+    EmptyCode,
+    /// A stack frame that is no key (the throw site and the project's own frames are keys;
+    /// the rest are the machinery in between).
+    Stack,
+}
+
+fn tiered(tier: u32, sub: u64) -> u32 {
+    tier << 24 | sub.min(0x00FF_FFFF) as u32
+}
+
+/// The tier of a priority.
+pub fn tier(priority: u32) -> u32 {
+    priority >> 24
+}
+
+/// The priority of a line of a block (see the module's tiers).
+pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
+    let head_tier = match block.strength {
+        _ if block.demoted => 9,
+        Strength::Decisive | Strength::Ordinary if block.nth_of_shape >= SAME_SHAPE_FIRST => 6,
+        Strength::Decisive => 0,
+        Strength::Ordinary => 1,
+        Strength::Summary => 3,
+        Strength::Generic => 7,
+    };
+    let strong = head_tier <= 1;
+    let summary = head_tier == 3;
+    match place {
+        _ if noise => tiered(9, 0),
+        Place::Head => tiered(head_tier, 0),
+        _ if block.demoted => tiered(9, 0),
+        Place::Key(n) if strong && n <= KEYS_FIRST => tiered(2, n.into()),
+        Place::Key(n) if summary && n <= KEYS_FIRST => tiered(5, n.into()),
+        Place::Key(n) => tiered(7, n.into()),
+        Place::Before { distance, .. } if block.interruption && distance <= 3 => {
+            tiered(2, distance)
+        }
+        Place::Before {
+            distance: 1,
+            bare_path: true,
+        } if strong => tiered(2, 0),
+        Place::Before { distance: 1, .. } => tiered(7, 1),
+        Place::Before { .. } => tiered(9, 0),
+        Place::Body {
+            distance,
+            frame: Framing::None,
+            ..
+        } if strong && distance <= 2 => tiered(4, distance),
+        // A diagnostic's code frame is shown whole for the first blocks of a shape, and
+        // its line next to the location for the others.
+        Place::Body {
+            distance,
+            offset,
+            frame: Framing::Code | Framing::EmptyCode,
+        } if strong && block.nth_of_shape < CODE_FRAMES_WHOLE && offset <= CODE_FRAME_LINES => {
+            tiered(4, distance)
+        }
+        Place::Body {
+            distance: 1,
+            frame: Framing::Code,
+            ..
+        } if strong => tiered(4, 1),
+        Place::Body {
+            frame: Framing::EmptyCode,
+            ..
+        } => tiered(9, 0),
+        Place::Body { distance, .. } => tiered(7, distance),
+    }
+}
+
+/// The priority of a tail line, `from_end` lines from the step's end (1 = last).
+pub fn tail_priority(from_end: u64, noise: bool) -> u32 {
+    if noise {
+        tiered(9, 0)
+    } else {
+        tiered(8, from_end)
+    }
+}
+
+/// Indices of the `max` best lines, in log order (see the module doc for the stop).
 pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
-    let keys = rank(lines);
     let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (keys[i], i));
-    order.truncate(max);
-    order.sort_unstable();
-    order
-}
-
-/// A shape that only announces what follows.
-fn is_section_header(text: &str) -> bool {
-    text == "failures:" || (text.starts_with("===") && text.ends_with("===") && text.len() < 120)
-}
-
-/// Says nothing about a failure: blank, or a passing test.
-fn is_noise(text: &str) -> bool {
-    text.is_empty()
-        || (text.starts_with("test ") && text.ends_with(" ... ok"))
-        || text.ends_with(" PASSED")
-        || text.starts_with("PASSED ")
-        || text.contains(" PASSED [")
-        || text.starts_with("--- PASS:")
-        || text.starts_with('✓')
-        || text.starts_with('✔')
-        || text.starts_with("ok ") && text.contains('\t')
+    order.sort_by_key(|&i| (lines[i].priority, i));
+    let explained = lines.iter().any(|l| tier(l.priority) <= 4);
+    let floor = if explained { (max / 8).max(3) } else { max };
+    let mut kept = Vec::with_capacity(max.min(lines.len()));
+    for i in order {
+        let t = tier(lines[i].priority);
+        if kept.len() >= max || (t >= 6 && kept.len() >= floor) || (t == 9 && explained) {
+            break;
+        }
+        kept.push(i);
+    }
+    kept.sort_unstable();
+    kept
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn l(line_number: u64, kind: LineKind, text: &str) -> ExcerptLine {
-        ExcerptLine {
-            line_number,
-            text: text.into(),
-            kind,
-        }
-    }
-
-    fn kept(lines: &[ExcerptLine], max: usize) -> Vec<&str> {
-        keep_most_informative(lines, max)
-            .into_iter()
-            .map(|i| lines[i].text.as_str())
-            .collect()
-    }
-
-    use LineKind::*;
-
-    #[test]
-    fn after_a_hit_beats_before_it() {
-        let lines = [
-            l(1, Context, "   Compiling app v0.1.0"),
-            l(2, Match, "error[E0425]: cannot find value `x`"),
-            l(3, Context, "  --> src/main.rs:2:5"),
-            l(5, Tail, "error: could not compile"),
-        ];
-        assert_eq!(
-            kept(&lines, 2),
-            [
-                "error[E0425]: cannot find value `x`",
-                "  --> src/main.rs:2:5"
-            ]
-        );
-    }
-
-    #[test]
-    fn passing_tests_and_blanks_are_worth_least() {
-        let lines = [
-            l(1, Tail, "the step's last words"),
-            l(2, Context, "test a ... ok"),
-            l(3, Match, "test b ... FAILED"),
-            l(4, Context, "test c ... ok"),
-            l(5, Context, ""),
-            l(6, Context, "  ✓ renders (3 ms)"),
-            l(7, Context, "tests/x.py::test_y PASSED [ 50%]"),
-        ];
-        assert_eq!(
-            kept(&lines, 2),
-            ["the step's last words", "test b ... FAILED"]
-        );
-    }
-
-    #[test]
-    fn the_generic_exit_error_is_last_among_errors() {
-        let lines = [
-            l(1, Error, "Process completed with exit code 1."),
-            l(2, Match, "thread 'main' panicked at src/main.rs:2:5:"),
-            l(3, Context, "boom"),
-            l(4, Error, "src/lib.rs:1: nope"),
-        ];
-        assert_eq!(
-            rank(&lines).iter().map(|k| k.0).collect::<Vec<_>>(),
-            [3, 1, 2, 0]
-        );
-        assert_eq!(kept(&lines, 1), ["src/lib.rs:1: nope"]);
-        assert_eq!(
-            kept(&lines, 3),
-            [
-                "thread 'main' panicked at src/main.rs:2:5:",
-                "boom",
-                "src/lib.rs:1: nope"
-            ]
-        );
-    }
-
-    #[test]
-    fn nearest_context_first_and_latest_tail_first() {
-        let lines = [
-            l(1, Context, "far before"),
-            l(3, Context, "near before"),
-            l(4, Match, "FAILED"),
-            l(5, Context, "first after"),
-            l(6, Context, "second after"),
-            l(7, Context, "third after"),
-            l(20, Tail, "old tail"),
-            l(21, Tail, "last tail"),
-        ];
-        assert_eq!(kept(&lines, 3), ["FAILED", "first after", "second after"]);
-        assert_eq!(
-            kept(&lines, 5),
-            [
-                "near before",
-                "FAILED",
-                "first after",
-                "second after",
-                "third after"
-            ]
-        );
-        let seven = kept(&lines, 7);
-        assert!(seven.contains(&"last tail") && !seven.contains(&"old tail"));
-    }
-
-    #[test]
-    fn section_headers_rank_below_what_they_announce() {
-        let lines = [
-            l(1, Match, "failures:"),
-            l(2, Match, "thread 't' panicked at src/lib.rs:1:1:"),
-            l(3, Context, "assertion `left == right` failed"),
-        ];
-        assert_eq!(
-            kept(&lines, 2),
-            [
-                "thread 't' panicked at src/lib.rs:1:1:",
-                "assertion `left == right` failed"
-            ]
-        );
-    }
-
-    #[test]
-    fn keeps_everything_when_it_fits_and_nothing_for_zero() {
-        let lines = [l(1, Tail, "a"), l(2, Context, "")];
-        assert_eq!(keep_most_informative(&lines, 5), [0, 1]);
-        assert!(keep_most_informative(&lines, 0).is_empty());
-    }
-}
+mod tests;

@@ -21,6 +21,7 @@ fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
                     line_number: n,
                     text: format!("{n} {}", "x".repeat(line_len)),
                     kind: LineKind::Error,
+                    ..Default::default()
                 })
                 .collect();
             (

@@ -1,0 +1,457 @@
+//! Failure blocks: where the report a tool prints about one failure ends, and which of its
+//! lines say the most.
+//!
+//! Pure: no I/O. A failure is rarely one line: a libtest panic comes with its message and
+//! `left`/`right`, a rustc error with its `-->` location and code frame, a jest `●` block with
+//! Expected/Received and the first `at file:line`. A line with a known shape
+//! ([`super::patterns`]) opens a block; [`OpenBlock::next`] decides, line by line, whether the
+//! next line still belongs to it, by the rule of the shape's [`Mode`]. Every rule looks at one
+//! line and a few counters, so a block costs nothing to track however long it runs, and what
+//! is stored of it is capped elsewhere ([`super::select`]).
+
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+
+use super::patterns::{Mode, Shape, Strength};
+
+/// Lines a block is followed for at most; past that the next line starts afresh.
+const MAX_BLOCK_LINES: u32 = 2_000;
+
+/// Lines at the start of a block that are checked for detail shapes ([`is_detail`]).
+pub const DETAIL_SCAN_LINES: u32 = 400;
+
+/// The block being followed, as the collector sees it.
+#[derive(Debug, Clone)]
+pub struct OpenBlock {
+    pub id: u64,
+    pub shape: Shape,
+    indent: usize,
+    tag: Tag,
+    /// Blank lines in a row just seen.
+    blanks: u32,
+    /// After a sub-header: lines at any indentation continue the block up to a blank.
+    in_paragraph: bool,
+    pub lines: u32,
+    /// Stack frames seen in the block's current section (see [`is_detail`]).
+    pub frames: FramesSeen,
+}
+
+/// What the next line is to the open block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Belongs to it.
+    Inside,
+    /// Belongs to it and ends it (a traceback's exception line).
+    Last,
+    /// A blank line: belongs to it if a later line does; never worth showing.
+    Blank,
+    /// The block ended before this line.
+    Ended,
+}
+
+impl OpenBlock {
+    /// A block opened by `text`, a line of `shape`.
+    pub fn new(id: u64, shape: Shape, text: &str) -> Self {
+        let (tag, rest) = split_tag(text);
+        OpenBlock {
+            id,
+            shape,
+            indent: indent_of(rest),
+            tag,
+            blanks: 0,
+            in_paragraph: false,
+            lines: 1,
+            frames: FramesSeen::default(),
+        }
+    }
+
+    /// Does `text` (sanitized; `hit`: its shape, if any) continue the block?
+    pub fn next(&mut self, text: &str, hit: Option<Shape>) -> Next {
+        if self.lines >= MAX_BLOCK_LINES {
+            return Next::Ended;
+        }
+        if text.trim().is_empty() {
+            self.blanks += 1;
+            let allowed = match self.shape.mode {
+                Mode::Section => 3,
+                Mode::Indented | Mode::Traceback => 2,
+                Mode::Paragraph | Mode::Tagged | Mode::Line => 0,
+            };
+            return if self.blanks > allowed {
+                Next::Ended
+            } else {
+                self.lines += 1;
+                Next::Blank
+            };
+        }
+        let after_blank = std::mem::take(&mut self.blanks) > 0;
+        if hit.is_none() && is_pass(text) {
+            // A passing test: whatever the report was, the run has moved on.
+            return Next::Ended;
+        }
+        let (tag, rest) = split_tag(text);
+        let indent = indent_of(rest);
+        // `[ERROR] x.java:[42,46] cannot access …` goes on in indented lines without the tag.
+        let deeper = (tag == self.tag || tag == Tag::None) && indent > self.indent;
+        let verdict = match self.shape.mode {
+            Mode::Line => Next::Ended,
+            Mode::Tagged => {
+                if tag == self.tag && tag != Tag::None {
+                    Next::Inside
+                } else {
+                    Next::Ended
+                }
+            }
+            Mode::Paragraph => {
+                if !after_blank || deeper {
+                    Next::Inside
+                } else {
+                    Next::Ended
+                }
+            }
+            Mode::Section => {
+                let new_section = hit.is_some_and(|h| {
+                    matches!(h.mode, Mode::Section)
+                        || matches!(h.strength, Strength::Summary | Strength::Generic)
+                }) || rest.starts_with("=====");
+                if new_section {
+                    Next::Ended
+                } else {
+                    Next::Inside
+                }
+            }
+            Mode::Traceback => {
+                if indent > 0 || is_frame(rest) {
+                    Next::Inside
+                } else {
+                    Next::Last
+                }
+            }
+            Mode::Indented => {
+                let same_list = hit.is_some_and(|h| h.id == self.shape.id)
+                    && !after_blank
+                    && tag == self.tag
+                    && indent == self.indent;
+                let in_paragraph = std::mem::take(&mut self.in_paragraph) && !after_blank;
+                if deeper || (tag == self.tag && is_frame(rest)) || same_list || in_paragraph {
+                    // The sub-header's own lines at the margin, until its indented ones.
+                    self.in_paragraph = in_paragraph && !deeper;
+                    Next::Inside
+                } else if hit.is_none() && rest.trim_end().ends_with(':') {
+                    // A sub-header (`Current thread 0x… (most recent call first):`, `Caused
+                    // by:`): it and the lines it introduces, up to a blank, belong here too.
+                    self.in_paragraph = true;
+                    self.frames = FramesSeen::section(rest);
+                    Next::Inside
+                } else {
+                    Next::Ended
+                }
+            }
+        };
+        if verdict != Next::Ended {
+            self.lines += 1;
+        }
+        verdict
+    }
+}
+
+/// A prefix some tools put on every line of a message, under which indentation is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    None,
+    Error,
+    Info,
+    Warning,
+    Npm,
+}
+
+/// Splits `[ERROR] `, `[INFO] `, `npm ERR! ` and the like off a line.
+pub fn split_tag(text: &str) -> (Tag, &str) {
+    const TAGS: &[(&str, Tag)] = &[
+        ("[ERROR]", Tag::Error),
+        ("[INFO]", Tag::Info),
+        ("[WARNING]", Tag::Warning),
+        ("[WARN]", Tag::Warning),
+        ("npm ERR!", Tag::Npm),
+        ("npm error", Tag::Npm),
+    ];
+    for (prefix, tag) in TAGS {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            if rest.is_empty() || rest.starts_with(' ') {
+                return (*tag, rest.strip_prefix(' ').unwrap_or(rest));
+            }
+        }
+    }
+    (Tag::None, text)
+}
+
+/// Columns of leading whitespace (a tab counts as 4).
+pub fn indent_of(text: &str) -> usize {
+    text.bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .map(|b| if b == b'\t' { 4 } else { 1 })
+        .sum()
+}
+
+/// A stack frame or a code frame: part of the report of the line above it.
+pub fn is_frame(text: &str) -> bool {
+    let t = text.trim_start();
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    match first {
+        '|' | '│' | '╵' | '╷' | '^' | '~' | '>' | '=' | '+' | '-' => true,
+        'a' => t.starts_with("at "),
+        'E' => t.starts_with("E  "),
+        'F' => t.starts_with("File \""),
+        '/' => frame_of(text).is_some(),
+        '0'..='9' => {
+            // `131 |           if cell.is_empty() {`: a rustc / jest code frame line.
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            let after = t[digits..].trim_start();
+            after.starts_with('|') || after.starts_with('│')
+        }
+        _ => false,
+    }
+}
+
+/// A code frame's line with no code or label in it (`   |`, `  ╵  ~~~~`, `   ^^^`): the
+/// pointer of a frame whose code line is left out points at nothing.
+pub fn is_empty_code_frame(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || "|│╵╷^~-_+".contains(c))
+        && t.chars().any(|c| "|│╵╷^~".contains(c))
+}
+
+/// Lines inside a block that carry its facts: the assertion's two sides, the location, the
+/// diff, the first stack frame, a frame in the project's own code.
+static DETAILS: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        r"^\s*(?:Expected|Received|expected|received|Actual|actual|left|right|Difference|- Expected|\+ Received)\b[^:]{0,40}:",
+        r"^\s*--> \S",
+        r"^\s*(?:assert|Assert|assertion)\b",
+        r"^\s*[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::| -|$)",
+        r"^\s*[-+] {3,}\S",
+        r"^\s*> Process .* finished with non-zero exit value",
+        r"\bgot\b.*\bwant\b|\bwant\b.*\bgot\b",
+    ])
+    .expect("detail shapes are valid regexes")
+});
+
+/// Which way a stack trace runs, read off one of its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    /// The throw site first: `at f (file:1:2)`, `\tat a.B.c(B.java:4)`, a Go frame's
+    /// `\t/x/y.go:12 +0x1d`.
+    NewestFirst,
+    /// Python's faulthandler dump, `File "x.py", line 3 in f`: newest first too, but its
+    /// first frame is the interpreter's, so only the project's own frames tell.
+    Dump,
+    /// The throw site last, right above the exception line: `File "x.py", line 3, in f`,
+    /// pytest's `x.py:3: in f`.
+    NewestLast,
+}
+
+/// The stack frame this line is, if it is one.
+pub fn frame_of(text: &str) -> Option<Frame> {
+    let t = text.trim_start();
+    if t.starts_with("at ") && t.contains(':') {
+        return Some(Frame::NewestFirst);
+    }
+    if let Some(rest) = t.strip_prefix("File \"") {
+        return Some(if rest.contains("\", line ") && rest.contains(", in ") {
+            Frame::NewestLast
+        } else {
+            Frame::Dump
+        });
+    }
+    if t.contains(": in ")
+        && t.split(": in ").next().is_some_and(|p| {
+            p.rsplit(':')
+                .next()
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+    {
+        return Some(Frame::NewestLast);
+    }
+    if text.starts_with('\t') && t.starts_with('/') && t.contains(".go:") {
+        return Some(Frame::NewestFirst);
+    }
+    None
+}
+
+/// The project's own files, as the runners lay out the workspace, not a dependency's.
+pub fn is_workspace_path(text: &str) -> bool {
+    const WORKSPACES: &[&str] = &[
+        "/home/runner/work/",
+        "/Users/runner/work/",
+        "/__w/",
+        "/github/workspace/",
+        ":\\a\\",
+    ];
+    const DEPENDENCIES: &[&str] = &[
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        "/vendor/",
+        ".cargo/registry",
+        "/.venv/",
+        "hostedtoolcache",
+    ];
+    WORKSPACES.iter().any(|w| text.contains(w)) && !DEPENDENCIES.iter().any(|d| text.contains(d))
+}
+
+/// Does this line of a block (not a hit) carry one of its facts: an assertion's sides, a
+/// location, a diff line, or of a stack trace that starts at the throw site, its first frame
+/// and its first frame in the project's own code? (A trace that ends at the throw site needs
+/// no pick: its last frames stand next to the exception line.) Frames are counted per
+/// section of the block, so each thread of a crash dump, each `Caused by:`, has its own.
+pub fn is_detail(text: &str, frames: &mut FramesSeen) -> bool {
+    match frame_of(text) {
+        Some(_) if frames.muted => false,
+        Some(kind @ (Frame::NewestFirst | Frame::Dump)) => {
+            let first = !frames.any && kind == Frame::NewestFirst;
+            frames.any = true;
+            let own = !frames.own && is_workspace_path(text);
+            frames.own |= own;
+            first || own
+        }
+        Some(Frame::NewestLast) => false,
+        None => DETAILS.is_match(text),
+    }
+}
+
+/// Frames seen in the current section of a block.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FramesSeen {
+    any: bool,
+    own: bool,
+    /// A section whose frames are not the failure's: a crash dump's other threads
+    /// (faulthandler prints `Thread 0x…` for those, `Current thread 0x…` for the crashed one).
+    muted: bool,
+}
+
+impl FramesSeen {
+    /// The frames of a new section, headed by `header`.
+    fn section(header: &str) -> Self {
+        FramesSeen {
+            muted: header.trim_start().starts_with("Thread 0x"),
+            ..FramesSeen::default()
+        }
+    }
+}
+
+/// A line that is only a file path (`src/x.ts`, `typings/index.test-d.ts:19:0`): the
+/// heading of a list of errors in that file (eslint, tsd).
+pub fn is_bare_path(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && !t.contains(' ')
+        && t.contains('.')
+        && (t.contains('/') || t.contains('\\') || t.contains(':'))
+        && t.len() < 300
+}
+
+/// Says nothing about a failure: blank, a passing test, or a tool's boilerplate around its
+/// real message.
+pub fn is_noise(text: &str) -> bool {
+    let text = text.trim();
+    let (tag, rest) = split_tag(text);
+    let rest = rest.trim();
+    text.is_empty()
+        || is_pass(text)
+        || (tag != Tag::None && rest.is_empty())
+        || BOILERPLATE.iter().any(|b| rest.starts_with(b))
+        || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
+        || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
+        || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
+}
+
+/// npm's `path`, `workspace` and `location` lines: where the package is, which the job's
+/// checkout already says.
+fn is_npm_location(rest: &str) -> bool {
+    ["path ", "workspace ", "location "]
+        .iter()
+        .any(|p| rest.starts_with(p))
+}
+
+/// Lines common tools print around every failure that tell the reader nothing new.
+const BOILERPLATE: &[&str] = &[
+    "A complete log of this run can be found in",
+    "This is probably not a problem with npm",
+    "Failed at the ",
+    "-> [Help 1]",
+    "[Help 1]",
+    "To see the full stack trace of the errors",
+    "Re-run Maven using the -X switch",
+    "For more information about the errors and possible solutions",
+    "After correcting the problems, you can resume the build",
+    "> Run with --stacktrace",
+    "> Run with --info or --debug",
+    "> Run with --scan",
+    "> Get more help at",
+    "* Try:",
+    "* Get more help at",
+    "note: run with `RUST_BACKTRACE=1`",
+    "Run in verbose mode to see all warnings",
+    "Test failed.  See above for more details.",
+    "mvn <args> -rf ",
+];
+
+/// A line that reports passing work: a passing test or suite.
+pub fn is_pass(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("test ") && t.ends_with(" ... ok"))
+        || t.ends_with(" PASSED")
+        || t.starts_with("PASSED ")
+        || (t.contains(" PASSED ") && t.ends_with(']'))
+        || t.starts_with("--- PASS:")
+        || t.starts_with("PASS ")
+        || t.starts_with('✓')
+        || t.starts_with('✔')
+        || (t.starts_with("ok ") && t.contains('\t'))
+        || t.contains("Failures: 0, Errors: 0")
+}
+
+/// A quick test on the raw bytes for [`is_pass`], so a line that cannot be one costs a few
+/// comparisons: only asked while some block could still be shown to be a passing test's.
+pub fn may_be_pass(raw: &[u8]) -> bool {
+    let t = raw.trim_ascii_start();
+    t.starts_with(b"\x1b")
+        || t.starts_with(b"test ")
+        || t.starts_with(b"PASS")
+        || t.starts_with(b"ok ")
+        || t.starts_with(b"--- PASS")
+        || t.starts_with("✓".as_bytes())
+        || t.starts_with("✔".as_bytes())
+        || t.ends_with(b"PASSED")
+        || memchr::memmem::find(raw, b"PASSED [").is_some()
+        || memchr::memmem::find(raw, b"Failures: 0, Errors: 0").is_some()
+}
+
+/// Fingerprint of a line with what varies between repeats masked (digits, hex ids), so
+/// `Exception in thread "Thread-403"` and `… "Thread-404"` fold into one line.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut in_number = false;
+    for c in text.trim().chars() {
+        // A number, and the hex digits after a digit (`0x7fca48`, `$1755796107`).
+        if c.is_ascii_digit() || (in_number && c.is_ascii_hexdigit()) {
+            if !in_number {
+                '#'.hash(&mut h);
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            c.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests;

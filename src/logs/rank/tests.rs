@@ -1,0 +1,145 @@
+use super::*;
+
+fn view(strength: Strength) -> BlockView {
+    BlockView {
+        strength,
+        demoted: false,
+        nth_of_shape: 0,
+        interruption: false,
+    }
+}
+
+fn line(line_number: u64, priority: u32, text: &str) -> ExcerptLine {
+    ExcerptLine {
+        line_number,
+        text: text.into(),
+        priority,
+        ..ExcerptLine::default()
+    }
+}
+
+fn kept(lines: &[ExcerptLine], max: usize) -> Vec<&str> {
+    keep_most_informative(lines, max)
+        .into_iter()
+        .map(|i| lines[i].text.as_str())
+        .collect()
+}
+
+fn body(distance: u64) -> Place {
+    Place::Body {
+        distance,
+        offset: distance,
+        frame: Framing::None,
+    }
+}
+
+#[test]
+fn heads_of_every_failure_come_before_any_fact() {
+    let decisive = view(Strength::Decisive);
+    let head = priority(&decisive, Place::Head, false);
+    let ordinary_head = priority(&view(Strength::Ordinary), Place::Head, false);
+    let first_key = priority(&decisive, Place::Key(1), false);
+    let second_key = priority(&decisive, Place::Key(2), false);
+    let summary = priority(&view(Strength::Summary), Place::Head, false);
+    let near = priority(&decisive, body(1), false);
+    assert!(head < ordinary_head && ordinary_head < first_key);
+    assert!(first_key < second_key && second_key < summary && summary < near);
+}
+
+#[test]
+fn what_passing_work_printed_and_boilerplate_rank_last() {
+    let demoted = BlockView {
+        demoted: true,
+        ..view(Strength::Ordinary)
+    };
+    assert_eq!(tier(priority(&demoted, Place::Head, false)), 9);
+    assert_eq!(tier(priority(&view(Strength::Decisive), body(1), true)), 9);
+    assert_eq!(tier(tail_priority(1, true)), 9);
+}
+
+#[test]
+fn more_of_the_same_ranks_below_the_first_of_a_shape() {
+    let later = BlockView {
+        nth_of_shape: SAME_SHAPE_FIRST,
+        ..view(Strength::Decisive)
+    };
+    assert_eq!(tier(priority(&later, Place::Head, false)), 6);
+    assert_eq!(tier(priority(&later, Place::Key(1), false)), 7);
+}
+
+#[test]
+fn a_cancel_keeps_what_ran_before_it() {
+    let cancel = BlockView {
+        interruption: true,
+        ..view(Strength::Decisive)
+    };
+    let before = |distance| Place::Before {
+        distance,
+        bare_path: false,
+    };
+    assert_eq!(tier(priority(&cancel, before(3), false)), 2);
+    assert_eq!(
+        tier(priority(&view(Strength::Decisive), before(3), false)),
+        9
+    );
+    let path = Place::Before {
+        distance: 1,
+        bare_path: true,
+    };
+    assert_eq!(tier(priority(&view(Strength::Decisive), path, false)), 2);
+}
+
+#[test]
+fn code_frames_whole_for_the_first_block_only() {
+    let code = |distance, offset| Place::Body {
+        distance,
+        offset,
+        frame: Framing::Code,
+    };
+    let first = view(Strength::Decisive);
+    let second = BlockView {
+        nth_of_shape: 1,
+        ..first
+    };
+    assert_eq!(tier(priority(&first, code(3, 4), false)), 4);
+    assert_eq!(tier(priority(&second, code(3, 4), false)), 7);
+    assert_eq!(tier(priority(&second, code(1, 4), false)), 4);
+    let stack = Place::Body {
+        distance: 1,
+        offset: 1,
+        frame: Framing::Stack,
+    };
+    assert_eq!(tier(priority(&first, stack, false)), 7);
+}
+
+#[test]
+fn the_cut_keeps_the_best_in_log_order_and_stops_when_explained() {
+    let lines = [
+        line(1, tiered(8, 3), "tail a"),
+        line(2, tiered(0, 0), "error: boom"),
+        line(3, tiered(2, 1), "  --> src/a.rs:1:1"),
+        line(4, tiered(9, 0), "test x ... ok"),
+        line(5, tiered(7, 0), "Process completed with exit code 1."),
+        line(6, tiered(8, 1), "tail b"),
+    ];
+    assert_eq!(kept(&lines, 2), ["error: boom", "  --> src/a.rs:1:1"]);
+    // Explained: low tiers fill only up to the floor (24 / 8 = 3), and tier 9 never.
+    assert_eq!(
+        kept(&lines, 24),
+        [
+            "error: boom",
+            "  --> src/a.rs:1:1",
+            "Process completed with exit code 1."
+        ]
+    );
+    assert!(keep_most_informative(&lines, 0).is_empty());
+}
+
+#[test]
+fn with_nothing_explained_the_tail_fills_the_cut() {
+    let lines: Vec<ExcerptLine> = (1..=20)
+        .map(|n| line(n, tail_priority(21 - n, false), "step output"))
+        .collect();
+    let keep = keep_most_informative(&lines, 12);
+    assert_eq!(keep, (8..20).collect::<Vec<_>>());
+}
