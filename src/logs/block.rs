@@ -226,12 +226,22 @@ pub fn is_empty_code_frame(text: &str) -> bool {
         && t.chars().any(|c| "|│╵╷^~".contains(c))
 }
 
+/// A code frame's pointer at the failing code: a caret line (`   |     ^^^`, `  ╵  ~~~`) or
+/// the marked line of a jest / babel frame (`> 630 | let x = …`).
+pub fn is_code_pointer(text: &str) -> bool {
+    let t = text.trim_start();
+    (is_empty_code_frame(text) && (t.contains('^') || t.contains('~')))
+        || (t.starts_with('>') && is_frame(&t[1..]))
+}
+
 /// Lines inside a block that carry its facts: the assertion's two sides, the location, the
 /// diff, the first stack frame, a frame in the project's own code.
 static DETAILS: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([
         r"^\s*(?:Expected|Received|expected|received|Actual|actual|left|right|Difference|- Expected|\+ Received)\b[^:]{0,40}:",
         r"^\s*--> \S",
+        // jest / babel point at the failing line of a code frame: `> 101 |   expect(x)`
+        r"^\s*>\s*\d+\s*[|│]",
         r"^\s*(?:assert|Assert|assertion)\b",
         r"^\s*[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::| -|$)",
         r"^\s*[-+] {3,}\S",
@@ -370,12 +380,23 @@ pub fn is_noise(text: &str) -> bool {
         || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
 }
 
-/// npm's `path`, `workspace` and `location` lines: where the package is, which the job's
-/// checkout already says.
+/// npm's `path`, `workspace` and `location` lines (where the package is, which the job's
+/// checkout already says) and its exit status.
 fn is_npm_location(rest: &str) -> bool {
     ["path ", "workspace ", "location "]
         .iter()
         .any(|p| rest.starts_with(p))
+        || is_npm_exit(rest)
+}
+
+/// npm repeating that its script exited non-zero (`code 1`, `errno 1`, `Exit status 1`,
+/// `command failed`): the job's ❌ says as much; the command it ran is what tells.
+fn is_npm_exit(rest: &str) -> bool {
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    rest == "command failed"
+        || ["code ", "errno ", "Exit status "]
+            .iter()
+            .any(|p| rest.strip_prefix(p).is_some_and(number))
 }
 
 /// Lines common tools print around every failure that tell the reader nothing new.

@@ -15,8 +15,7 @@ use regex::bytes::{Regex, RegexSet};
 const PREFILTER_LITERALS: &[&str] = &[
     "error",
     "Error",
-    "ERROR",
-    "ERR!",
+    "ERR",
     "FAIL",
     "fail",
     "panic",
@@ -28,27 +27,21 @@ const PREFILTER_LITERALS: &[&str] = &[
     "undefined",
     "Segmentation",
     "SIGSEGV",
-    "core dumped",
     "Killed",
     "137",
     "of memory",
     "timed out",
     "maximum execution",
-    "canceled",
-    "cancelled",
+    "cancel",
     "shutdown signal",
     "fatal",
     "FATAL",
-    "Fatal",
     "No such file",
     "not found",
     "Permission denied",
     "What went wrong",
-    "Tests run:",
     "___ ",
     "---- ",
-    "Interrupted: ",
-    "short test summary",
 ];
 
 /// How much a line that opens a failure block says about the failure.
@@ -82,141 +75,189 @@ pub enum Mode {
     Line,
 }
 
+/// What failed, as far as ranking cares: a test, each a failure of its own, or a build step,
+/// whose errors (a compiler's hundreds) are one failure that its first ones explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Test,
+    Build,
+}
+
 use Mode::*;
 use Strength::*;
+use Subject::*;
 
 /// Shapes of informative lines, matched against sanitized text (markers stripped), each with
 /// what it says and the block it opens. A line matching several takes the strongest
 /// (`Generic` beats `Summary` beats `Decisive` beats `Ordinary`: a summary is specific about
 /// being one).
-const SHAPES: &[(&str, Strength, Mode)] = &[
+const SHAPES: &[(&str, Strength, Mode, Subject)] = &[
     // rustc / cargo / gcc / clang / linkers: `error[E0425]: …`, `x.c:1:2: error: …`
-    (r"^(?:error|ERROR)(?:\[E\d{4,5}\])?: ", Decisive, Indented),
+    (
+        r"^(?:error|ERROR)(?:\[E\d{4,5}\])?: ",
+        Decisive,
+        Indented,
+        Build,
+    ),
     (
         r"\S: (?:fatal )?error(?:\[E\d+\])?: |^fatal error: ",
         Decisive,
         Indented,
+        Build,
     ),
     // tsc, MSVC, C#, the linker: `error TS2322:`, `error C2065:`, `error LNK2019:`
-    (r"\berror [A-Z]{1,4}\d{2,6}\s*:", Decisive, Indented),
+    (r"\berror [A-Z]{1,4}\d{2,6}\s*:", Decisive, Indented, Build),
     (
         r"(?:^|[\s\]:>])(?:error|Error|ERROR)(?:\[E\d{4,5}\])?: ",
         Ordinary,
         Indented,
+        Build,
     ),
     (
         r"^error: (?:could not compile|aborting due to)",
         Summary,
         Line,
+        Build,
     ),
     (
         r"^error: (?:test failed|build failed|recipe)",
         Generic,
         Line,
+        Build,
     ),
     // libtest prints the panic's message at the margin, up to a blank line.
-    (r"panicked at", Decisive, Paragraph),
-    (r"\bFAILED\b", Decisive, Indented),
-    (r"^test result: FAILED|^FAILED \(", Summary, Line),
-    (r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line),
-    (r"^failures:\s*$", Generic, Line),
-    (r"^---- .+ std(?:out|err) ----$", Decisive, Section),
+    (r"panicked at", Decisive, Paragraph, Test),
+    (r"\bFAILED\b", Decisive, Indented, Test),
+    (r"^test result: FAILED|^FAILED \(", Summary, Line, Build),
+    (r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
+    (r"^failures:\s*$", Generic, Line, Build),
+    (r"^---- .+ std(?:out|err) ----$", Decisive, Section, Test),
     (
         r"undefined (?:hidden )?(?:symbol|reference to)",
         Decisive,
         Indented,
+        Build,
     ),
     // pytest
-    (r"^E {3}", Decisive, Indented),
-    (r"^Traceback \(most recent call last\)", Decisive, Traceback),
+    (r"^E {3}", Decisive, Indented, Test),
+    (
+        r"^Traceback \(most recent call last\)",
+        Decisive,
+        Traceback,
+        Test,
+    ),
     (
         r"^\s*[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)",
         Ordinary,
         Indented,
+        Build,
     ),
-    (r"^_{3,} .+ _{3,}$", Decisive, Section),
-    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Summary, Line),
-    (r"^={3,} short test summary info ={3,}$", Summary, Section),
+    (r"^_{3,} .+ _{3,}$", Decisive, Section, Test),
+    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Summary, Line, Build),
     (
         r"Interrupted: \d+ errors?|^=+ .*\b\d+ (?:failed|errors?)\b.*=+$",
         Summary,
         Line,
+        Build,
     ),
-    (r"^ERROR \S", Ordinary, Line),
+    (r"^ERROR \S", Ordinary, Line, Build),
     // npm / jest / vitest
-    (r"^npm (?:ERR!|error) ", Ordinary, Tagged),
+    (r"^npm (?:ERR!|error) ", Ordinary, Tagged, Build),
     (
         r"^npm (?:ERR!|error) (?:code E|Missing script|404|ERESOLVE)",
         Decisive,
         Tagged,
+        Build,
     ),
     // npm saying that the script it ran failed: the script's own output said why.
     (
         r"^npm (?:ERR!|error) (?:code (?:ELIFECYCLE|\d)|errno |Exit status |Failed at |Lifecycle script |command failed|Test failed)",
         Summary,
         Tagged,
+        Build,
     ),
-    (r"^\s*● ", Decisive, Indented),
-    (r"^FAIL\s", Decisive, Line),
+    (r"^\s*● ", Decisive, Indented, Test),
+    (r"^FAIL\s", Decisive, Line, Test),
     // go test
-    (r"^\s*--- FAIL: ", Decisive, Indented),
-    (r"^FAIL$", Generic, Line),
-    (r"^panic: ", Decisive, Section),
+    (r"^\s*--- FAIL: ", Decisive, Indented, Test),
+    (r"^FAIL$", Generic, Line, Build),
+    (r"^panic: ", Decisive, Section, Test),
     // tsc, eslint, tsd, esbuild
-    (r"^\s+\d+:\d+\s+error\s", Decisive, Line),
-    (r"^\s*✖\s", Decisive, Line),
-    (r"^\s*✖ \d+ problems? \(", Summary, Line),
-    (r"^> Task \S+ FAILED$", Generic, Line),
-    (r"^\s*✘ ", Decisive, Indented),
+    (r"^\s+\d+:\d+\s+error\s", Decisive, Line, Build),
+    (r"^\s*✖\s", Decisive, Line, Build),
+    (r"^\s*✖ \d+ problems? \(", Summary, Line, Build),
+    (r"^> Task \S+ FAILED$", Generic, Line, Build),
+    (r"^\s*✘ ", Decisive, Indented, Build),
     // maven / surefire / gradle
-    (r"^\[ERROR\] +\S", Ordinary, Indented),
-    (r"<<< (?:FAILURE|ERROR)!", Decisive, Indented),
+    (r"^\[ERROR\] +\S", Ordinary, Indented, Build),
+    (r"<<< (?:FAILURE|ERROR)!", Decisive, Indented, Test),
     (
         r"Tests run: \d+, Failures: (?:[1-9]|\d+, Errors: [1-9])|^\d+ tests? completed, \d+ failed",
         Summary,
         Line,
+        Build,
     ),
     (
         r"^\[ERROR\] (?:Failures|Errors|Tests in error): ?$",
         Summary,
         Indented,
+        Build,
     ),
-    (r"^\[ERROR\] .*:\[\d+,\d+\] ", Decisive, Indented),
-    (r"^\* What went wrong:", Decisive, Paragraph),
-    (r"Execution failed for task", Decisive, Indented),
-    (r"FAILURE: Build failed", Generic, Line),
+    (r"^\[ERROR\] .*:\[\d+,\d+\] ", Decisive, Indented, Build),
+    (r"^\* What went wrong:", Decisive, Paragraph, Build),
+    (r"Execution failed for task", Decisive, Indented, Build),
+    (r"FAILURE: Build failed", Generic, Line, Build),
     // docker build
-    (r"failed to (?:solve|build)", Decisive, Indented),
+    (r"failed to (?:solve|build)", Decisive, Indented, Build),
     // crashes, OOM kills
     (
         r"Segmentation fault|SIGSEGV|core dumped",
         Decisive,
         Indented,
+        Test,
     ),
-    (r"(?:^|\s)Killed(?:\s|$)|OOMKilled", Decisive, Line),
-    (r"exit code 137|[Oo]ut of memory", Decisive, Line),
+    (r"(?:^|\s)Killed(?:\s|$)|OOMKilled", Decisive, Line, Build),
+    (
+        r"exit code 13[79]\b|[Oo]ut of memory",
+        Decisive,
+        Line,
+        Build,
+    ),
     // timeouts and cancellations
     (
         r"has timed out|exceeded the maximum execution time|timed out after",
         Decisive,
         Line,
+        Build,
     ),
     (
         r"[Tt]he operation was cancell?ed|shutdown signal",
         Decisive,
         Line,
+        Build,
     ),
     // git and friends
-    (r"^fatal: |\bFATAL\b|^Fatal error", Ordinary, Indented),
+    (
+        r"^fatal: |\bFATAL\b|^Fatal error",
+        Ordinary,
+        Indented,
+        Build,
+    ),
     // shells
     (
         r"No such file or directory|: command not found|Permission denied|^\S*sh: .*: not found$",
         Ordinary,
         Line,
+        Build,
     ),
     // `Application bundle generation failed. [22.0 seconds]`, `npm error command failed`
-    (r"\bfailed[.!]?(?:\s+\[[^\]]*\])?\s*$", Ordinary, Line),
-    (r"Exception in thread ", Ordinary, Indented),
+    (
+        r"\bfailed[.!]?(?:\s+\[[^\]]*\])?\s*$",
+        Ordinary,
+        Line,
+        Build,
+    ),
+    (r"Exception in thread ", Ordinary, Indented, Build),
 ];
 
 /// What a matching line is: its strength, the block it opens, and which shape it was (lines
@@ -225,6 +266,7 @@ const SHAPES: &[(&str, Strength, Mode)] = &[
 pub struct Shape {
     pub strength: Strength,
     pub mode: Mode,
+    pub subject: Subject,
     pub id: u16,
 }
 
@@ -233,6 +275,7 @@ impl Shape {
     pub const GENERIC: Shape = Shape {
         strength: Generic,
         mode: Line,
+        subject: Build,
         id: u16::MAX,
     };
 
@@ -241,6 +284,7 @@ impl Shape {
     pub const MARKED_ERROR: Shape = Shape {
         strength: Ordinary,
         mode: Indented,
+        subject: Build,
         id: u16::MAX - 1,
     };
 }
@@ -296,6 +340,7 @@ pub fn classify(text: &[u8]) -> Option<Shape> {
         .map(|i| Shape {
             strength: SHAPES[i].1,
             mode: SHAPES[i].2,
+            subject: SHAPES[i].3,
             id: i as u16,
         })
 }
@@ -321,7 +366,11 @@ pub fn find_candidate(buf: &[u8], from: usize) -> Option<usize> {
 /// `Process completed with exit code N.` — the runner's generic, least
 /// informative error.
 pub fn is_generic_exit_error(text: &[u8]) -> bool {
-    text.starts_with(b"Process completed with exit code")
+    // 137 and 139 are a kill (often the OOM killer) and a segfault: they say what happened.
+    let signal = |code: &[u8]| memchr::memmem::find(text, code).is_some();
+    (text.starts_with(b"Process completed with exit code")
+        && !signal(b"code 137")
+        && !signal(b"code 139"))
         || (text.starts_with(b"The process '")
             && memchr::memmem::find(text, b"' failed with exit code ").is_some())
 }
@@ -408,7 +457,6 @@ mod tests {
         "sh: 1: husky: not found",
         "---- parser::tests::escapes stdout ----",
         "_____________________ TestSetOps.test_isin _____________________",
-        "=========================== short test summary info ============================",
         "!!!!!!!!!!!!!!!!!!! Interrupted: 3 errors during collection !!!!!!!!!!!!!!!!!!!!",
         "ERROR tests/unit/test_models.py",
         "  ✖  19:0   Parameter type any is not identical to argument type Option.",
@@ -504,6 +552,13 @@ mod tests {
         ));
         assert!(!is_generic_exit_error(
             b"The action 'Test' has timed out after 360 minutes."
+        ));
+        // A kill or a segfault is news, not a repeat of the ❌.
+        assert!(!is_generic_exit_error(
+            b"Process completed with exit code 137."
+        ));
+        assert!(is_generic_exit_error(
+            b"The process '/usr/bin/xvfb-run' failed with exit code 1"
         ));
         assert!(is_step_ending_error(
             b"The action 'Test' has timed out after 360 minutes."

@@ -6,7 +6,8 @@
 //! The tiers, most informative first:
 //!
 //! 0. the first line of each decisive failure block: a failed test, a compiler error, a crash,
-//!    a cancel or timeout (the first four blocks of one shape; more of the same rank at 6);
+//!    a cancel or timeout (the first eight failed tests of one shape, the first two errors
+//!    of a build's; more of the same rank at 6, except the last blocks the step ended on);
 //! 1. the first line of each ordinary error block (an exception, `[ERROR] …`);
 //! 2. the facts inside those blocks (their first six) — hits, the assertion's sides, the
 //!    location, the first stack frame, the project's own — first key of every block before the second; the
@@ -15,7 +16,7 @@
 //!    saying the script it ran failed);
 //! 4. other lines of a block within two lines of its head or a key (stack frames aside);
 //! 5. the facts inside summaries (npm's `command sh -c jest`);
-//! 6. more of the same: heads of blocks past the first four of one shape;
+//! 6. more of the same: heads of blocks past the first of one shape;
 //! 7. the rest of blocks, the line before a head, the runner's generic `Process completed
 //!    with exit code N.` (it only repeats the job's ❌);
 //! 8. the step's tail, last lines first;
@@ -27,11 +28,13 @@
 //! and tier 9 not at all: the excerpt stops rather than fill up with lines that explain
 //! nothing, or that point at what did not fail.
 
-use super::patterns::Strength;
+use super::patterns::{Strength, Subject};
 use super::ExcerptLine;
 
-/// Blocks of one shape after which more of the same rank lower.
-const SAME_SHAPE_FIRST: usize = 4;
+/// Blocks of one shape after which more of the same rank lower: each failed test is a
+/// failure of its own, while a build's errors are one failure its first ones explain.
+const SAME_SHAPE_FIRST_TESTS: usize = 8;
+const SAME_SHAPE_FIRST_BUILD: usize = 2;
 
 /// Blocks of one shape whose code frames are shown whole, and how far below the head.
 const CODE_FRAMES_WHOLE: usize = 1;
@@ -44,6 +47,7 @@ const KEYS_FIRST: u32 = 6;
 #[derive(Debug, Clone, Copy)]
 pub struct BlockView {
     pub strength: Strength,
+    pub subject: Subject,
     pub demoted: bool,
     /// Blocks of the same shape before this one.
     pub nth_of_shape: usize,
@@ -94,9 +98,15 @@ pub fn tier(priority: u32) -> u32 {
 
 /// The priority of a line of a block (see the module's tiers).
 pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
+    let same_shape_first = match block.subject {
+        Subject::Test => SAME_SHAPE_FIRST_TESTS,
+        Subject::Build => SAME_SHAPE_FIRST_BUILD,
+    };
+    // A diagnostic's code frame is its report; a test's frame only around the pointed line.
+    let whole_frame = block.subject == Subject::Build && block.nth_of_shape < CODE_FRAMES_WHOLE;
     let head_tier = match block.strength {
         _ if block.demoted => 9,
-        Strength::Decisive | Strength::Ordinary if block.nth_of_shape >= SAME_SHAPE_FIRST => 6,
+        Strength::Decisive | Strength::Ordinary if block.nth_of_shape >= same_shape_first => 6,
         Strength::Decisive => 0,
         Strength::Ordinary => 1,
         Strength::Summary => 3,
@@ -131,9 +141,7 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
             distance,
             offset,
             frame: Framing::Code | Framing::EmptyCode,
-        } if strong && block.nth_of_shape < CODE_FRAMES_WHOLE && offset <= CODE_FRAME_LINES => {
-            tiered(4, distance)
-        }
+        } if strong && whole_frame && offset <= CODE_FRAME_LINES => tiered(4, distance),
         Place::Body {
             distance: 1,
             frame: Framing::Code,

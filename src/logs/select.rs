@@ -426,6 +426,7 @@ impl CandidateSet {
             let nth = of_shape.entry(b.shape.id).or_default();
             let view = rank::BlockView {
                 strength: b.shape.strength,
+                subject: b.shape.subject,
                 demoted: b.demoted,
                 nth_of_shape: if last.contains(&b.id) { 0 } else { *nth },
                 interruption: patterns::is_interruption(b.head().text.as_bytes()),
@@ -439,6 +440,13 @@ impl CandidateSet {
                 .filter(|c| matches!(c.part, Part::Head | Part::Key))
                 .map(|c| c.line_number)
                 .collect();
+            // A code frame is whole once it has pointed at its line: what follows the first
+            // pointer (`^^^`, `~~~`, `> 630 |`) is the rest of the file, not the error.
+            let frame_end = b
+                .lines
+                .iter()
+                .find(|c| block::is_code_pointer(&c.text))
+                .map_or(u64::MAX, |c| c.line_number + 3);
             let mut key_index = 0;
             for c in b.lines {
                 let place = match c.part {
@@ -457,7 +465,11 @@ impl CandidateSet {
                             .map(|&a| a.abs_diff(c.line_number))
                             .min()
                             .unwrap_or(u64::MAX),
-                        offset: c.line_number.saturating_sub(head_line),
+                        offset: if c.line_number > frame_end {
+                            u64::MAX
+                        } else {
+                            c.line_number.saturating_sub(head_line)
+                        },
                         frame: if matches!(
                             block::frame_of(&c.text),
                             Some(block::Frame::NewestFirst | block::Frame::Dump)

@@ -5,6 +5,7 @@
 mod binary;
 mod comment;
 mod comment_pr;
+mod corpus;
 mod insights;
 mod jobs;
 mod logs;

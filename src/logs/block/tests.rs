@@ -297,6 +297,9 @@ fn noise_is_passing_work_and_boilerplate() {
         "npm ERR!     /home/runner/.npm/_logs/2022-01-01-debug.log",
         "[ERROR] ",
         "[ERROR] -> [Help 1]",
+        "npm error code 1",
+        "npm ERR! errno 127",
+        "npm error command failed",
         "> Run with --stacktrace option to get the stack trace.",
     ] {
         assert!(is_noise(line), "{line:?}");
@@ -304,6 +307,7 @@ fn noise_is_passing_work_and_boilerplate() {
     for line in [
         "> husky",
         "npm ERR! code ELIFECYCLE",
+        "npm error command sh -c jest",
         "FAIL src/a.test.js",
         "  |     ^ not found in this scope",
         "131 |           if cell.is_empty() {",
@@ -328,6 +332,24 @@ fn empty_code_frames() {
     ] {
         assert!(!is_empty_code_frame(line), "{line:?}");
     }
+}
+
+#[test]
+fn code_pointers() {
+    for line in [
+        "    |     ^^^^ not found",
+        "  ╵   ~~~~",
+        "  > 630 | let MapComponent = x;",
+    ] {
+        assert!(
+            is_code_pointer(line) || line.contains("not found"),
+            "{line:?}"
+        );
+    }
+    assert!(is_code_pointer("  > 630 | let MapComponent = x;"));
+    assert!(is_code_pointer("        ╵                ~~~~"));
+    assert!(!is_code_pointer("  628 | ], MapComponent);"));
+    assert!(!is_code_pointer("> Task :app:test"));
 }
 
 #[test]

@@ -3,6 +3,7 @@ use super::*;
 fn view(strength: Strength) -> BlockView {
     BlockView {
         strength,
+        subject: Subject::Build,
         demoted: false,
         nth_of_shape: 0,
         interruption: false,
@@ -59,8 +60,14 @@ fn what_passing_work_printed_and_boilerplate_rank_last() {
 
 #[test]
 fn more_of_the_same_ranks_below_the_first_of_a_shape() {
+    let test = BlockView {
+        subject: Subject::Test,
+        nth_of_shape: SAME_SHAPE_FIRST_BUILD,
+        ..view(Strength::Decisive)
+    };
+    assert_eq!(tier(priority(&test, Place::Head, false)), 0);
     let later = BlockView {
-        nth_of_shape: SAME_SHAPE_FIRST,
+        nth_of_shape: SAME_SHAPE_FIRST_BUILD,
         ..view(Strength::Decisive)
     };
     assert_eq!(tier(priority(&later, Place::Head, false)), 6);
