@@ -243,7 +243,9 @@ static DETAILS: LazyLock<RegexSet> = LazyLock::new(|| {
         // jest / babel point at the failing line of a code frame: `> 101 |   expect(x)`
         r"^\s*>\s*\d+\s*[|│]",
         r"^\s*(?:assert|Assert|assertion)\b",
-        r"^\s*[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::| -|$)",
+        // `x_test.go:31: got 1`, `x.py:629: ValueError`, `x.ts:1:33:`; not pytest's bare
+        // `x.py:216: ` that closes each frame of a long traceback.
+        r"^\s*[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::\s*\S|:$| - |$)",
         r"^\s*[-+] {3,}\S",
         r"^\s*> Process .* finished with non-zero exit value",
         r"\bgot\b.*\bwant\b|\bwant\b.*\bgot\b",
@@ -378,6 +380,10 @@ pub fn is_noise(text: &str) -> bool {
         || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
         || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
         || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
+        || text.starts_with("npm warn ")
+        || text.starts_with("npm WARN ")
+        // faulthandler's header of a thread that did not crash (`Current thread` did)
+        || (text.starts_with("Thread 0x") && text.ends_with("(most recent call first):"))
 }
 
 /// npm's `path`, `workspace` and `location` lines (where the package is, which the job's
@@ -390,10 +396,12 @@ fn is_npm_location(rest: &str) -> bool {
 }
 
 /// npm repeating that its script exited non-zero (`code 1`, `errno 1`, `Exit status 1`,
-/// `command failed`): the job's ❌ says as much; the command it ran is what tells.
+/// `command failed`, `Lifecycle script `test` failed with error:`): the job's ❌ says as much;
+/// the command it ran is what tells.
 fn is_npm_exit(rest: &str) -> bool {
     let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     rest == "command failed"
+        || (rest.starts_with("Lifecycle script ") && rest.ends_with("failed with error:"))
         || ["code ", "errno ", "Exit status "]
             .iter()
             .any(|p| rest.strip_prefix(p).is_some_and(number))
@@ -420,6 +428,7 @@ const BOILERPLATE: &[&str] = &[
     "Run in verbose mode to see all warnings",
     "Test failed.  See above for more details.",
     "mvn <args> -rf ",
+    "Please refer to ",
 ];
 
 /// A line that reports passing work: a passing test or suite.

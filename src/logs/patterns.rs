@@ -153,7 +153,7 @@ const SHAPES: &[(&str, Strength, Mode, Subject)] = &[
         Build,
     ),
     (r"^_{3,} .+ _{3,}$", Decisive, Section, Test),
-    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Summary, Line, Build),
+    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Generic, Line, Build),
     (
         r"Interrupted: \d+ errors?|^=+ .*\b\d+ (?:failed|errors?)\b.*=+$",
         Summary,
@@ -197,9 +197,10 @@ const SHAPES: &[(&str, Strength, Mode, Subject)] = &[
         Line,
         Build,
     ),
+    // A section header only: the lines under it are the report.
     (
         r"^\[ERROR\] (?:Failures|Errors|Tests in error): ?$",
-        Summary,
+        Generic,
         Indented,
         Build,
     ),

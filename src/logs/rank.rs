@@ -51,6 +51,8 @@ pub struct BlockView {
     pub demoted: bool,
     /// Blocks of the same shape before this one.
     pub nth_of_shape: usize,
+    /// One of the last blocks the step ended on: never "more of the same".
+    pub ended_step: bool,
     /// Opened by a cancel, a timeout or a kill.
     pub interruption: bool,
 }
@@ -106,7 +108,11 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
     let whole_frame = block.subject == Subject::Build && block.nth_of_shape < CODE_FRAMES_WHOLE;
     let head_tier = match block.strength {
         _ if block.demoted => 9,
-        Strength::Decisive | Strength::Ordinary if block.nth_of_shape >= same_shape_first => 6,
+        Strength::Decisive | Strength::Ordinary
+            if block.nth_of_shape >= same_shape_first && !block.ended_step =>
+        {
+            6
+        }
         Strength::Decisive => 0,
         Strength::Ordinary => 1,
         Strength::Summary => 3,

@@ -428,7 +428,8 @@ impl CandidateSet {
                 strength: b.shape.strength,
                 subject: b.shape.subject,
                 demoted: b.demoted,
-                nth_of_shape: if last.contains(&b.id) { 0 } else { *nth },
+                nth_of_shape: *nth,
+                ended_step: last.contains(&b.id),
                 interruption: patterns::is_interruption(b.head().text.as_bytes()),
             };
             *nth += 1;

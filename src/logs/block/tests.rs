@@ -300,6 +300,9 @@ fn noise_is_passing_work_and_boilerplate() {
         "npm error code 1",
         "npm ERR! errno 127",
         "npm error command failed",
+        "npm warn deprecated eslint@8.56.0: This version is no longer supported.",
+        "Thread 0x00007f90b4639700 (most recent call first):",
+        "npm error Lifecycle script `test` failed with error:",
         "> Run with --stacktrace option to get the stack trace.",
     ] {
         assert!(is_noise(line), "{line:?}");
@@ -308,6 +311,7 @@ fn noise_is_passing_work_and_boilerplate() {
         "> husky",
         "npm ERR! code ELIFECYCLE",
         "npm error command sh -c jest",
+        "Current thread 0x00007f2c (most recent call first):",
         "FAIL src/a.test.js",
         "  |     ^ not found in this scope",
         "131 |           if cell.is_empty() {",

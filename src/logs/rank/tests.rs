@@ -6,6 +6,7 @@ fn view(strength: Strength) -> BlockView {
         subject: Subject::Build,
         demoted: false,
         nth_of_shape: 0,
+        ended_step: false,
         interruption: false,
     }
 }
