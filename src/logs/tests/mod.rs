@@ -106,6 +106,7 @@ pub(super) fn at(s: i64) -> String {
         .to_rfc3339()
 }
 
+mod blocks;
 mod bounds;
 mod real_logs;
 mod shapes;
