@@ -7,7 +7,7 @@
 //! ([`super::patterns`]) opens a block; [`OpenBlock::next`] decides, line by line, whether the
 //! next line still belongs to it, by the rule of the shape's [`Mode`]. Every rule looks at one
 //! line and a few counters, so a block costs nothing to track however long it runs, and what
-//! is stored of it is capped elsewhere ([`super::select`]).
+//! is stored of it is capped elsewhere ([`super::candidates`]).
 
 use std::sync::LazyLock;
 

@@ -9,10 +9,14 @@
 //! The pipeline, one direction:
 //! [`decode`] (bytes → lines: BOM, timestamps, line endings, length cap) →
 //! [`steps`] (line → step, from markers and step times) →
-//! [`select`] (hits, context, tail → capped, de-duplicated excerpt), with
-//! [`patterns`] recognising error shapes and [`sanitize`] making text safe.
+//! [`collector`] (a hit opens a failure block, [`block`] says where it ends) →
+//! [`candidates`] (blocks folded and capped) → [`select`] (each line ranked by
+//! [`rank`], the best kept), with [`patterns`] recognising error shapes and
+//! [`sanitize`] making text safe.
 
 pub mod block;
+mod candidates;
+mod collector;
 pub mod decode;
 mod marker;
 mod model;
@@ -20,7 +24,7 @@ pub mod patterns;
 pub mod rank;
 mod ring;
 pub mod sanitize;
-pub mod select;
+mod select;
 pub mod steps;
 
 #[cfg(test)]
@@ -30,9 +34,10 @@ pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
 pub use model::{ExcerptLine, ExcerptOptions, JobExcerpt, LineKind, StepInfo};
 pub use sanitize::sanitize_line;
 
+use candidates::{CandidateSet, Class};
+use collector::{Collector, Role};
 use marker::Marker;
 use ring::{Display, Line, Ring};
-use select::{CandidateSet, Class, Collector, Role};
 use steps::StepTracker;
 
 /// Streams one job's log into a [`JobExcerpt`].

@@ -1,5 +1,5 @@
 //! Ranking an excerpt's lines: the one order for both cuts, the job's `max-lines`
-//! ([`super::select::CandidateSet::select`]) and the sticky comment's tighter 12 lines per job.
+//! ([`super::candidates::CandidateSet::select`]) and the sticky comment's tighter 12 lines per job.
 //!
 //! Pure: no I/O. Each line gets a priority when its block is known (lower is kept first);
 //! the excerpt carries it, so the comment's cut of an excerpt agrees with the excerpt's own.

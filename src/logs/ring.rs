@@ -4,8 +4,8 @@
 //! lines still held when the chunk ends are copied, into reused buffers, so the common line costs
 //! neither a copy nor an allocation and memory is bounded by the rings' capacities.
 
+use super::candidates::{CandidateSet, Class};
 use super::sanitize::sanitize_line;
-use super::select::{CandidateSet, Class};
 
 /// One line as the collector and the rings see it.
 #[derive(Debug, Clone, Copy)]
