@@ -86,7 +86,7 @@ impl OpenBlock {
             };
         }
         let after_blank = std::mem::take(&mut self.blanks) > 0;
-        if hit.is_none() && is_pass(text) {
+        if hit.is_none() && super::noise::is_pass(text) {
             // A passing test: whatever the report was, the run has moved on.
             return Next::Ended;
         }
@@ -365,101 +365,6 @@ pub fn is_bare_path(text: &str) -> bool {
         && t.contains('.')
         && (t.contains('/') || t.contains('\\') || t.contains(':'))
         && t.len() < 300
-}
-
-/// Says nothing about a failure: blank, a passing test, or a tool's boilerplate around its
-/// real message.
-pub fn is_noise(text: &str) -> bool {
-    let text = text.trim();
-    let (tag, rest) = split_tag(text);
-    let rest = rest.trim();
-    text.is_empty()
-        || is_pass(text)
-        || (tag != Tag::None && rest.is_empty())
-        || BOILERPLATE.iter().any(|b| rest.starts_with(b))
-        || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
-        || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
-        || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
-        || text.starts_with("npm warn ")
-        || text.starts_with("npm WARN ")
-        // faulthandler's header of a thread that did not crash (`Current thread` did)
-        || (text.starts_with("Thread 0x") && text.ends_with("(most recent call first):"))
-}
-
-/// npm's `path`, `workspace` and `location` lines (where the package is, which the job's
-/// checkout already says) and its exit status.
-fn is_npm_location(rest: &str) -> bool {
-    ["path ", "workspace ", "location "]
-        .iter()
-        .any(|p| rest.starts_with(p))
-        || is_npm_exit(rest)
-}
-
-/// npm repeating that its script exited non-zero (`code 1`, `errno 1`, `Exit status 1`,
-/// `command failed`, `Lifecycle script `test` failed with error:`): the job's ❌ says as much;
-/// the command it ran is what tells.
-fn is_npm_exit(rest: &str) -> bool {
-    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    rest == "command failed"
-        || (rest.starts_with("Lifecycle script ") && rest.ends_with("failed with error:"))
-        || ["code ", "errno ", "Exit status "]
-            .iter()
-            .any(|p| rest.strip_prefix(p).is_some_and(number))
-}
-
-/// Lines common tools print around every failure that tell the reader nothing new.
-const BOILERPLATE: &[&str] = &[
-    "A complete log of this run can be found in",
-    "This is probably not a problem with npm",
-    "Failed at the ",
-    "-> [Help 1]",
-    "[Help 1]",
-    "To see the full stack trace of the errors",
-    "Re-run Maven using the -X switch",
-    "For more information about the errors and possible solutions",
-    "After correcting the problems, you can resume the build",
-    "> Run with --stacktrace",
-    "> Run with --info or --debug",
-    "> Run with --scan",
-    "> Get more help at",
-    "* Try:",
-    "* Get more help at",
-    "note: run with `RUST_BACKTRACE=1`",
-    "Run in verbose mode to see all warnings",
-    "Test failed.  See above for more details.",
-    "mvn <args> -rf ",
-    "Please refer to ",
-];
-
-/// A line that reports passing work: a passing test or suite.
-pub fn is_pass(text: &str) -> bool {
-    let t = text.trim();
-    (t.starts_with("test ") && t.ends_with(" ... ok"))
-        || t.ends_with(" PASSED")
-        || t.starts_with("PASSED ")
-        || (t.contains(" PASSED ") && t.ends_with(']'))
-        || t.starts_with("--- PASS:")
-        || t.starts_with("PASS ")
-        || t.starts_with('✓')
-        || t.starts_with('✔')
-        || (t.starts_with("ok ") && t.contains('\t'))
-        || t.contains("Failures: 0, Errors: 0")
-}
-
-/// A quick test on the raw bytes for [`is_pass`], so a line that cannot be one costs a few
-/// comparisons: only asked while some block could still be shown to be a passing test's.
-pub fn may_be_pass(raw: &[u8]) -> bool {
-    let t = raw.trim_ascii_start();
-    t.starts_with(b"\x1b")
-        || t.starts_with(b"test ")
-        || t.starts_with(b"PASS")
-        || t.starts_with(b"ok ")
-        || t.starts_with(b"--- PASS")
-        || t.starts_with("✓".as_bytes())
-        || t.starts_with("✔".as_bytes())
-        || t.ends_with(b"PASSED")
-        || memchr::memmem::find(raw, b"PASSED [").is_some()
-        || memchr::memmem::find(raw, b"Failures: 0, Errors: 0").is_some()
 }
 
 /// Fingerprint of a line with what varies between repeats masked (digits, hex ids), so

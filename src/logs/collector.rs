@@ -9,7 +9,7 @@ use super::block::{self, Next, OpenBlock};
 use super::candidates::{Candidate, CandidateSet, Class, Part};
 use super::patterns::{self, Shape, Strength};
 use super::ring::{Line, Ring};
-use super::{sanitize::sanitize_line, LineKind};
+use super::{noise, sanitize::sanitize_line, LineKind};
 
 /// What the analyzer already knows about a line before the collector sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,12 +227,12 @@ impl Collector {
 
     /// A passing test or suite demotes the ordinary blocks printed since the last one.
     fn check_pass(&mut self, line: &Line<'_>, text: Option<&str>) {
-        if self.pending.is_empty() || !block::may_be_pass(line.raw) {
+        if self.pending.is_empty() || !noise::may_be_pass(line.raw) {
             return;
         }
         let is_pass = match text {
-            Some(t) => block::is_pass(t),
-            None => block::is_pass(&sanitize_line(line.raw)),
+            Some(t) => noise::is_pass(t),
+            None => noise::is_pass(&sanitize_line(line.raw)),
         };
         if is_pass {
             let pending = std::mem::take(&mut self.pending);

@@ -20,6 +20,7 @@ mod collector;
 pub mod decode;
 mod marker;
 mod model;
+mod noise;
 pub mod patterns;
 pub mod rank;
 mod ring;

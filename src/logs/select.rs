@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::block;
 use super::candidates::{Block, Candidate, CandidateSet, Part};
 use super::patterns::{self, Strength};
-use super::{rank, ExcerptLine};
+use super::{noise, rank, ExcerptLine};
 
 /// The last blocks of a set that always rank as failures of their own, whatever came before.
 const LAST_BLOCKS: usize = 2;
@@ -98,7 +98,7 @@ impl CandidateSet {
                         },
                     },
                 };
-                let noise = block::is_noise(&c.text);
+                let noise = noise::is_noise(&c.text);
                 let priority = rank::priority(&view, place, noise);
                 let repeats = c.repeats + if c.part == Part::Head { b.repeats } else { 0 };
                 lines.push((c.seq, excerpt_line(c, priority, repeats)));
@@ -106,7 +106,7 @@ impl CandidateSet {
         }
         let tail_len = self.tail.len() as u64;
         for (i, c) in self.tail.into_iter().enumerate() {
-            let noise = block::is_noise(&c.text);
+            let noise = noise::is_noise(&c.text);
             let priority = rank::tail_priority(tail_len - i as u64, noise);
             lines.push((c.seq, excerpt_line(c, priority, 0)));
         }

@@ -287,40 +287,6 @@ fn the_frames_worth_showing() {
 }
 
 #[test]
-fn noise_is_passing_work_and_boilerplate() {
-    for line in [
-        "",
-        "test a::b ... ok",
-        "PASS src/a.test.js",
-        "[INFO] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0",
-        "npm ERR! A complete log of this run can be found in:",
-        "npm ERR!     /home/runner/.npm/_logs/2022-01-01-debug.log",
-        "[ERROR] ",
-        "[ERROR] -> [Help 1]",
-        "npm error code 1",
-        "npm ERR! errno 127",
-        "npm error command failed",
-        "npm warn deprecated eslint@8.56.0: This version is no longer supported.",
-        "Thread 0x00007f90b4639700 (most recent call first):",
-        "npm error Lifecycle script `test` failed with error:",
-        "> Run with --stacktrace option to get the stack trace.",
-    ] {
-        assert!(is_noise(line), "{line:?}");
-    }
-    for line in [
-        "> husky",
-        "npm ERR! code ELIFECYCLE",
-        "npm error command sh -c jest",
-        "Current thread 0x00007f2c (most recent call first):",
-        "FAIL src/a.test.js",
-        "  |     ^ not found in this scope",
-        "131 |           if cell.is_empty() {",
-    ] {
-        assert!(!is_noise(line), "{line:?}");
-    }
-}
-
-#[test]
 fn empty_code_frames() {
     for line in [
         "   |",

@@ -1,0 +1,141 @@
+//! Lines that say nothing about a failure: passing work and the boilerplate tools print
+//! around their real message.
+//!
+//! Pure: no I/O. Used to rank such lines last ([`super::rank`]) and to learn that a step moved
+//! on after an error (a passing test follows it).
+
+use super::block::{split_tag, Tag};
+
+/// Says nothing about a failure: blank, a passing test, or a tool's boilerplate around its
+/// real message.
+pub fn is_noise(text: &str) -> bool {
+    let text = text.trim();
+    let (tag, rest) = split_tag(text);
+    let rest = rest.trim();
+    text.is_empty()
+        || is_pass(text)
+        || (tag != Tag::None && rest.is_empty())
+        || BOILERPLATE.iter().any(|b| rest.starts_with(b))
+        || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
+        || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
+        || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
+        || text.starts_with("npm warn ")
+        || text.starts_with("npm WARN ")
+        // faulthandler's header of a thread that did not crash (`Current thread` did)
+        || (text.starts_with("Thread 0x") && text.ends_with("(most recent call first):"))
+}
+
+/// npm's `path`, `workspace` and `location` lines (where the package is, which the job's
+/// checkout already says) and its exit status.
+fn is_npm_location(rest: &str) -> bool {
+    ["path ", "workspace ", "location "]
+        .iter()
+        .any(|p| rest.starts_with(p))
+        || is_npm_exit(rest)
+}
+
+/// npm repeating that its script exited non-zero (`code 1`, `errno 1`, `Exit status 1`,
+/// `command failed`, `Lifecycle script `test` failed with error:`): the job's ❌ says as much;
+/// the command it ran is what tells.
+fn is_npm_exit(rest: &str) -> bool {
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    rest == "command failed"
+        || (rest.starts_with("Lifecycle script ") && rest.ends_with("failed with error:"))
+        || ["code ", "errno ", "Exit status "]
+            .iter()
+            .any(|p| rest.strip_prefix(p).is_some_and(number))
+}
+
+/// Lines common tools print around every failure that tell the reader nothing new.
+const BOILERPLATE: &[&str] = &[
+    "A complete log of this run can be found in",
+    "This is probably not a problem with npm",
+    "Failed at the ",
+    "-> [Help 1]",
+    "[Help 1]",
+    "To see the full stack trace of the errors",
+    "Re-run Maven using the -X switch",
+    "For more information about the errors and possible solutions",
+    "After correcting the problems, you can resume the build",
+    "> Run with --stacktrace",
+    "> Run with --info or --debug",
+    "> Run with --scan",
+    "> Get more help at",
+    "* Try:",
+    "* Get more help at",
+    "note: run with `RUST_BACKTRACE=1`",
+    "Run in verbose mode to see all warnings",
+    "Test failed.  See above for more details.",
+    "mvn <args> -rf ",
+    "Please refer to ",
+];
+
+/// A line that reports passing work: a passing test or suite.
+pub fn is_pass(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("test ") && t.ends_with(" ... ok"))
+        || t.ends_with(" PASSED")
+        || t.starts_with("PASSED ")
+        || (t.contains(" PASSED ") && t.ends_with(']'))
+        || t.starts_with("--- PASS:")
+        || t.starts_with("PASS ")
+        || t.starts_with('✓')
+        || t.starts_with('✔')
+        || (t.starts_with("ok ") && t.contains('\t'))
+        || t.contains("Failures: 0, Errors: 0")
+}
+
+/// A quick test on the raw bytes for [`is_pass`], so a line that cannot be one costs a few
+/// comparisons: only asked while some block could still be shown to be a passing test's.
+pub fn may_be_pass(raw: &[u8]) -> bool {
+    let t = raw.trim_ascii_start();
+    t.starts_with(b"\x1b")
+        || t.starts_with(b"test ")
+        || t.starts_with(b"PASS")
+        || t.starts_with(b"ok ")
+        || t.starts_with(b"--- PASS")
+        || t.starts_with("✓".as_bytes())
+        || t.starts_with("✔".as_bytes())
+        || t.ends_with(b"PASSED")
+        || memchr::memmem::find(raw, b"PASSED [").is_some()
+        || memchr::memmem::find(raw, b"Failures: 0, Errors: 0").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noise_is_passing_work_and_boilerplate() {
+        for line in [
+            "",
+            "test a::b ... ok",
+            "PASS src/a.test.js",
+            "[INFO] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0",
+            "npm ERR! A complete log of this run can be found in:",
+            "npm ERR!     /home/runner/.npm/_logs/2022-01-01-debug.log",
+            "[ERROR] ",
+            "[ERROR] -> [Help 1]",
+            "npm error code 1",
+            "npm ERR! errno 127",
+            "npm error command failed",
+            "npm warn deprecated eslint@8.56.0: This version is no longer supported.",
+            "Thread 0x00007f90b4639700 (most recent call first):",
+            "npm error Lifecycle script `test` failed with error:",
+            "> Run with --stacktrace option to get the stack trace.",
+        ] {
+            assert!(is_noise(line), "{line:?}");
+        }
+        for line in [
+            "> husky",
+            "npm ERR! code ELIFECYCLE",
+            "npm error command sh -c jest",
+            "Current thread 0x00007f2c (most recent call first):",
+            "FAIL src/a.test.js",
+            "  |     ^ not found in this scope",
+            "131 |           if cell.is_empty() {",
+        ] {
+            assert!(!is_noise(line), "{line:?}");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+use super::*;
+
+const SHOULD_MATCH: &[&str] = &[
+    "error[E0425]: cannot find value `x` in this scope",
+    "error: could not compile `foo` (lib) due to 2 previous errors",
+    "[test:docs] error: linking with `cc` failed: exit status: 1",
+    "          rust-lld: error: undefined hidden symbol: core::panicking",
+    "thread 'main' panicked at src/main.rs:2:5:",
+    "test tests::it_works ... FAILED",
+    "failures:",
+    "test result: FAILED. 1 passed; 1 failed",
+    "FAILED tests/test_x.py::test_y - AssertionError: assert 1 == 2",
+    "E       assert 1 == 2",
+    "Traceback (most recent call last):",
+    "AssertionError",
+    "RuntimeError: Process 0 terminated or timed out after 310.0 seconds",
+    "=================================== FAILURES ===================================",
+    "npm ERR! code ELIFECYCLE",
+    "npm ERR! code ERESOLVE",
+    "✖ 2 problems (2 errors, 0 warnings)",
+    "> Task :app:test FAILED",
+    "npm error Missing script: \"test\"",
+    "  ● Sum › adds 1 + 2 to equal 3",
+    "FAIL src/sum.test.js",
+    "--- FAIL: TestAdd (0.00s)",
+    "FAIL\tgithub.com/x/y\t0.003s",
+    "FAIL",
+    "panic: runtime error: index out of range [3] with length 3",
+    "src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    "  12:5  error  'x' is assigned a value but never used  no-unused-vars",
+    "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin",
+    "[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 0.1 s <<< FAILURE! - in a.BTest",
+    "[ERROR] Tests run: 25, Failures: 0, Errors: 1, Skipped: 0",
+    "[ERROR] Errors: ",
+    "27 tests completed, 1 failed",
+    "error: test failed, to rerun pass `--lib`",
+    "BUILD FAILED in 3s",
+    "FAILURE: Build failed with an exception.",
+    "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully",
+    "failed to build: exit status 2",
+    "Segmentation fault (core dumped)",
+    "Fatal Python error: Segmentation fault",
+    "received signal SIGSEGV",
+    "Killed",
+    "Error: Process completed with exit code 137.",
+    "fatal error: runtime: out of memory",
+    "The action 'Test' has timed out after 360 minutes.",
+    "The job has exceeded the maximum execution time of 45m0s",
+    "The operation was canceled.",
+    "The runner has received a shutdown signal.",
+    "fatal: repository 'https://x/' not found",
+    "mv: cannot stat 'td_results.json': No such file or directory",
+    "bash: line 1: cargo-nextest: command not found",
+    "sh: 1: husky: not found",
+    "---- parser::tests::escapes stdout ----",
+    "_____________________ TestSetOps.test_isin _____________________",
+    "!!!!!!!!!!!!!!!!!!! Interrupted: 3 errors during collection !!!!!!!!!!!!!!!!!!!!",
+    "ERROR tests/unit/test_models.py",
+    "  ✖  19:0   Parameter type any is not identical to argument type Option.",
+    "✘ [ERROR] Could not resolve \"@swimlane/ngx-charts\"",
+    "* What went wrong:",
+    "Execution failed for task ':app:test'.",
+    "[ERROR] /home/runner/work/a/a/B.java:[42,46] cannot access X",
+    "Application bundle generation failed. [22.024 seconds]",
+    "Exception in thread \"main\" java.lang.IllegalStateException: boom",
+    "src/main.c:1:2: error: expected ';' before '}' token",
+    "src/A.cs(3,5): error CS0103: The name 'x' does not exist in the current context",
+    "error: aborting due to 2 previous errors",
+    "npm error Lifecycle script `test` failed with error:",
+    "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 1 s <<< FAILURE! - in a.B",
+    "/bin/sh: 1: ./run.sh: Permission denied",
+];
+
+const SHOULD_NOT_MATCH: &[&str] = &[
+    "   Compiling error-chain v0.12.4",
+    "    Checking error-handling v0.1.0 (https://github.com/x/error-handling-rs#f26e)",
+    "Download https://deno.land/x/zod@v3.23.8/errors.ts",
+    "warning: unused variable: `x`",
+    "test tests::it_works ... ok",
+    "test result: ok. 3 passed; 0 failed; 0 ignored",
+    "Finished `dev` profile [unoptimized + debuginfo] target(s) in 53.77s",
+    "Everything is fine",
+    "  GIT_DEFAULT_BRANCH: main",
+    "collected 1 item",
+    "FAILURES are reported below", // no `===` frame
+];
+
+#[test]
+fn known_shapes_match() {
+    for line in SHOULD_MATCH {
+        assert!(is_error_shape(line.as_bytes()), "should match: {line:?}");
+    }
+}
+
+#[test]
+fn ordinary_lines_do_not_match() {
+    for line in SHOULD_NOT_MATCH {
+        assert!(
+            !is_error_shape(line.as_bytes()),
+            "should not match: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn prefilter_never_hides_a_shape() {
+    // Every example a shape matches must pass the prefilter on its own.
+    for line in SHOULD_MATCH {
+        if SHAPE_SET.is_match(line.as_bytes()) {
+            assert!(
+                line.starts_with("E   ") || PREFILTER.is_match(line.as_bytes()),
+                "{line:?}"
+            );
+        }
+    }
+    // And each shape has at least one example.
+    for (i, shape) in SHAPES.iter().enumerate() {
+        assert!(
+            SHOULD_MATCH
+                .iter()
+                .any(|l| SHAPE_SET.matches(l.as_bytes()).matched(i)),
+            "shape without an example: {shape:?}"
+        );
+    }
+}
+
+#[test]
+fn buffer_prefilter_finds_every_line_that_could_be_a_hit() {
+    let tricky = [
+        "\x1b[31mE   assert 1 == 2\x1b[0m",
+        "E   x",
+        "plain line",
+        "\x1b[1mnothing here\x1b[0m",
+    ];
+    for line in SHOULD_MATCH.iter().chain(SHOULD_NOT_MATCH).chain(&tricky) {
+        let raw = line.as_bytes();
+        let could_hit = may_be_error_shape(raw) || is_error_shape(raw);
+        // Inside a buffer: the search from the line's start stays in it.
+        let buf = [b"noise\n", raw, b"\nmore"].concat();
+        let found = find_candidate(&buf, 6).is_some_and(|at| at < 6 + raw.len());
+        assert!(found || !could_hit, "{line:?}");
+    }
+}
+
+#[test]
+fn generic_exit_error() {
+    assert!(is_generic_exit_error(
+        b"Process completed with exit code 1."
+    ));
+    assert!(!is_generic_exit_error(
+        b"The action 'Test' has timed out after 360 minutes."
+    ));
+    // A kill or a segfault is news, not a repeat of the ❌.
+    assert!(!is_generic_exit_error(
+        b"Process completed with exit code 137."
+    ));
+    assert!(is_generic_exit_error(
+        b"The process '/usr/bin/xvfb-run' failed with exit code 1"
+    ));
+    assert!(is_step_ending_error(
+        b"The action 'Test' has timed out after 360 minutes."
+    ));
+}
