@@ -13,7 +13,7 @@ use super::patterns::{self, Shape, Strength};
 use super::LineKind;
 
 /// How a line reached the collector (the API that rings and the analyzer push through).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
     /// An `##[error]` line: opens a block of its own.
     Error = 0,
@@ -178,7 +178,7 @@ pub struct CandidateSet {
 }
 
 impl CandidateSet {
-    pub fn new(max_lines: usize, _context: usize) -> Self {
+    pub fn new(max_lines: usize) -> Self {
         CandidateSet {
             blocks: Vec::new(),
             max_blocks: max_lines.max(8),

@@ -74,7 +74,7 @@ impl Collector {
             pending: Vec::new(),
             last_block_end: 0,
             last_block_firm: false,
-            set: CandidateSet::new(max_lines, context),
+            set: CandidateSet::new(max_lines),
             has_error: false,
             has_hit: false,
         }
@@ -299,7 +299,7 @@ impl Collector {
         self.has_error = false;
         self.has_hit = false;
         if !self.set.is_empty() {
-            self.set = CandidateSet::new(self.max_lines, self.context);
+            self.set = CandidateSet::new(self.max_lines);
         }
     }
 
@@ -311,10 +311,7 @@ impl Collector {
             self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
         }
         self.reset_unit();
-        let set = std::mem::replace(
-            &mut self.set,
-            CandidateSet::new(self.max_lines, self.context),
-        );
+        let set = std::mem::replace(&mut self.set, CandidateSet::new(self.max_lines));
         let flags = (
             std::mem::take(&mut self.has_error),
             std::mem::take(&mut self.has_hit),

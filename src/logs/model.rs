@@ -40,7 +40,7 @@ pub struct ExcerptOptions {
     pub max_lines: usize,
     /// Bytes kept of one log line; the rest is counted, not stored.
     pub max_line_bytes: usize,
-    /// Lines of context kept before and after each hit.
+    /// Lines of context kept before each failure block (what ran just before a cancel).
     pub context: usize,
     /// Last lines of the failed step kept as its tail.
     pub tail: usize,

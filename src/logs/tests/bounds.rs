@@ -176,7 +176,7 @@ fn ring_keeps_chunk_ranges_until_the_chunk_ends() {
         display: Display::Warning,
     });
     ring.end_chunk(chunk);
-    let mut set = CandidateSet::new(10, 3);
+    let mut set = CandidateSet::new(10);
     // The chunk is gone: the ring must answer from its own copies.
     ring.drain_into(&mut set, Class::Tail, 0, &[]);
     let (lines, _) = set.select(10);
