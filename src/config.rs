@@ -175,7 +175,10 @@ impl Config {
 
         Ok(Config {
             source,
+            // Links are built as `{server_url}/owner/repo/…`: a trailing `/` would double.
             server_url: var(env, "GITHUB_SERVER_URL")
+                .map(|url| url.trim().trim_end_matches('/').to_owned())
+                .filter(|url| !url.is_empty())
                 .unwrap_or_else(|| "https://github.com".into()),
             pr_number,
             summary: bool_input(env, "summary", true)?,
@@ -260,9 +263,12 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
         })
         .transpose()?;
     let current_attempt = var(env, "GITHUB_RUN_ATTEMPT")
-        .map(|t| {
-            t.parse::<u32>()
-                .map_err(|_| anyhow::anyhow!("GITHUB_RUN_ATTEMPT must be a number, got `{t}`"))
+        .map(|t| match t.trim().parse::<u32>() {
+            // Attempts count from 1: `…/attempts/0/jobs` is no run GitHub has.
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(anyhow::anyhow!(
+                "GITHUB_RUN_ATTEMPT must be a number from 1, got `{t}`"
+            )),
         })
         .transpose()?;
 

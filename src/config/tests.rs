@@ -135,7 +135,7 @@ fn bad_values_name_the_input_and_what_is_allowed() {
         ),
         (
             &[("GITHUB_RUN_ATTEMPT", "two")],
-            "GITHUB_RUN_ATTEMPT must be a number, got `two`",
+            "GITHUB_RUN_ATTEMPT must be a number from 1, got `two`",
         ),
         (
             &[
@@ -262,4 +262,24 @@ fn insights_are_on_by_default_and_each_can_be_turned_off() {
             && !config.insights.compare_base
             && !config.insights.group_errors
     );
+}
+
+#[test]
+fn run_attempt_zero_is_rejected_before_any_request() {
+    let err = load(&with(&[("GITHUB_RUN_ATTEMPT", "0")]), Cli::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("GITHUB_RUN_ATTEMPT must be a number from 1, got `0`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_trailing_slash_on_the_server_url_does_not_double_in_links() {
+    let config = load(
+        &with(&[("GITHUB_SERVER_URL", "https://ghe.example.com/ ")]),
+        Cli::default(),
+    )
+    .unwrap();
+    assert_eq!(config.server_url, "https://ghe.example.com");
 }

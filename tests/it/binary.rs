@@ -97,6 +97,21 @@ fn bad_configuration_exits_non_zero_with_an_error_line() {
 }
 
 #[test]
+fn run_attempt_zero_exits_with_an_error_before_any_request() {
+    let output = minimal_actions_binary()
+        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
+        .env("GITHUB_RUN_ATTEMPT", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("::error::GITHUB_RUN_ATTEMPT must be a number from 1, got `0`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_template_syntax_error_names_file_line_and_column_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.hbs"), "ok\n{{#each jobs}}\n{{name}\n").unwrap();
