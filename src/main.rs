@@ -47,8 +47,18 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        // `failure-digest … | head`: the reader has all it wanted; nothing failed.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => fail(in_actions, &error),
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn fail(in_actions: bool, error: &anyhow::Error) -> ExitCode {

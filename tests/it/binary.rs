@@ -130,6 +130,25 @@ fn a_template_syntax_error_names_file_line_and_column_before_any_request() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // `failure-digest … | head`: the pipe closes before the digest is written.
+    let mut child = binary()
+        .args([
+            "--replay",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rust-ci-failure"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+#[test]
 fn the_bundled_replay_runs_offline() {
     let output = binary()
         .args([
