@@ -107,10 +107,12 @@ fn var(env: Env, name: &str) -> Option<String> {
 }
 
 /// An action input: `INPUT_GITHUB-TOKEN` as the runner spells it, or `INPUT_GITHUB_TOKEN`.
+/// Trimmed: a value pasted into a secret or a YAML block often ends with a newline.
 fn input(env: Env, name: &str) -> Option<String> {
     let upper = name.to_ascii_uppercase();
     var(env, &format!("INPUT_{upper}"))
         .or_else(|| var(env, &format!("INPUT_{}", upper.replace('-', "_"))))
+        .map(|value| value.trim().to_owned())
 }
 
 fn bool_input(env: Env, name: &str, default: bool) -> anyhow::Result<bool> {
@@ -232,6 +234,15 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
         .or_else(|| var(env, "GITHUB_TOKEN"))
         .or_else(|| var(env, "GH_TOKEN"))
         .context("no GitHub token: set the `github-token` input (default `${{ github.token }}`), or GITHUB_TOKEN / GH_TOKEN when running from a terminal")?;
+    let token = token.trim().to_owned();
+    // The token goes into an HTTP header: a character no header may carry would otherwise
+    // fail deep inside the client, on the first request.
+    if http::HeaderValue::from_str(&format!("Bearer {token}")).is_err() || token.contains(' ') {
+        anyhow::bail!(
+            "the GitHub token holds characters no token has (a space, a line break, a control \
+             character): check the secret behind `github-token`, GITHUB_TOKEN or GH_TOKEN"
+        );
+    }
     let repo_text = cli
         .repo
         .clone()

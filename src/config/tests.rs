@@ -283,3 +283,22 @@ fn a_trailing_slash_on_the_server_url_does_not_double_in_links() {
     .unwrap();
     assert_eq!(config.server_url, "https://ghe.example.com");
 }
+
+#[test]
+fn a_token_saved_with_a_trailing_newline_is_trimmed() {
+    let config = load(&with(&[("INPUT_GITHUB-TOKEN", "t0ken\n")]), Cli::default()).unwrap();
+    assert!(matches!(config.source, Source::Api { ref token, .. } if token == "t0ken"));
+}
+
+#[test]
+fn a_token_no_header_can_carry_is_rejected_with_advice() {
+    for bad in ["t0k\nen", "two words", "t\u{7f}k"] {
+        let err = load(&with(&[("INPUT_GITHUB-TOKEN", bad)]), Cli::default()).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("check the secret behind `github-token`"),
+            "{bad:?}: {text}"
+        );
+        assert!(!text.contains(bad), "the token must not be echoed: {text}");
+    }
+}

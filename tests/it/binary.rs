@@ -97,6 +97,25 @@ fn bad_configuration_exits_non_zero_with_an_error_line() {
 }
 
 #[test]
+fn a_token_no_header_can_carry_is_an_error_line_not_a_crash() {
+    let output = minimal_actions_binary()
+        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
+        .env("INPUT_GITHUB-TOKEN", "ghp_abc\ndef\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("::error::the GitHub token holds characters no token has"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ghp_abc"),
+        "the token is never echoed: {stderr}"
+    );
+}
+
+#[test]
 fn run_attempt_zero_exits_with_an_error_before_any_request() {
     let output = minimal_actions_binary()
         .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
