@@ -295,12 +295,33 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
         ),
     };
     Ok(Source::Api {
-        api_url: var(env, "GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
+        api_url: api_url(env)?,
         token,
         repo,
         run_id,
         attempt: cli.attempt.or(input_attempt).or(default_attempt),
     })
+}
+
+/// `GITHUB_API_URL`, checked before any request: a value without `http://` or `https://`
+/// (`127.0.0.1:8080`) would otherwise fail deep in the HTTP client.
+fn api_url(env: Env) -> anyhow::Result<String> {
+    let Some(url) = var(env, "GITHUB_API_URL") else {
+        return Ok("https://api.github.com".into());
+    };
+    let url = url.trim().trim_end_matches('/').to_owned();
+    let valid = url
+        .parse::<http::Uri>()
+        .ok()
+        .filter(|uri| matches!(uri.scheme_str(), Some("http" | "https")))
+        .is_some_and(|uri| uri.host().is_some_and(|h| !h.is_empty()));
+    if !valid {
+        anyhow::bail!(
+            "GITHUB_API_URL `{url}` is not an http:// or https:// URL; expected e.g. \
+             https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server"
+        );
+    }
+    Ok(url)
 }
 
 pub fn parse_repo(text: &str) -> anyhow::Result<Repo> {

@@ -302,3 +302,22 @@ fn a_token_no_header_can_carry_is_rejected_with_advice() {
         assert!(!text.contains(bad), "the token must not be echoed: {text}");
     }
 }
+
+#[test]
+fn the_api_url_needs_a_scheme_and_a_host() {
+    for bad in ["127.0.0.1:8080", "ftp://x", "api.github.com", "http://"] {
+        let err = load(&with(&[("GITHUB_API_URL", bad)]), Cli::default()).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("is not an http:// or https:// URL"),
+            "{bad}: {err:#}"
+        );
+    }
+    let config = load(
+        &with(&[("GITHUB_API_URL", "http://127.0.0.1:8080/api/v3/")]),
+        Cli::default(),
+    )
+    .unwrap();
+    assert!(
+        matches!(config.source, Source::Api { ref api_url, .. } if api_url == "http://127.0.0.1:8080/api/v3")
+    );
+}

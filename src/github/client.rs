@@ -70,6 +70,9 @@ pub struct GitHub {
     waited: std::sync::Mutex<Duration>,
 }
 
+/// `X-GitHub-Api-Version` sent with every request.
+pub const API_VERSION: &str = "2022-11-28";
+
 impl GitHub {
     /// Builds the client. Must run inside a tokio runtime (octocrab spawns a worker).
     pub fn new(
@@ -86,6 +89,13 @@ impl GitHub {
             .base_uri(base.clone())
             .with_context(|| format!("GITHUB_API_URL `{api_url}` cannot be used as a base URL"))?
             .add_retry_config(RetryConfig::None)
+            // The REST version the models here were written against. It is GitHub's default,
+            // supported until at least 2028 and known to GitHub Enterprise Server; naming it
+            // keeps a later default from changing shapes under us (GitHub's docs ask for it).
+            .add_header(
+                http::HeaderName::from_static("x-github-api-version"),
+                API_VERSION.to_owned(),
+            )
             .set_connect_timeout(Some(Duration::from_secs(10)))
             .set_read_timeout(Some(Duration::from_secs(60)));
         if let Some(token) = token {

@@ -52,7 +52,15 @@ async fn every_page_is_read_with_per_page_100() {
         } else {
             mock.and(query_param("page", page.to_string()))
         };
+        // Every request names the REST version the models were written against.
+        // Every request names the REST version the models were written against.
         mock.and(header("authorization", "Bearer ghs_secret"))
+            .and(|request: &wiremock::Request| {
+                request
+                    .headers
+                    .get("x-github-api-version")
+                    .is_some_and(|v| v == "2022-11-28")
+            })
             .respond_with(response)
             .expect(1)
             .mount(&server)
