@@ -116,6 +116,21 @@ fn a_token_no_header_can_carry_is_an_error_line_not_a_crash() {
 }
 
 #[test]
+fn an_api_url_without_a_scheme_is_an_error_line_not_a_crash() {
+    let output = minimal_actions_binary()
+        .env("GITHUB_API_URL", "127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .starts_with("::error::GITHUB_API_URL `127.0.0.1:9` is not an http:// or https:// URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn run_attempt_zero_exits_with_an_error_before_any_request() {
     let output = minimal_actions_binary()
         .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
