@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod diagnostics;
 pub mod digest;
 pub mod event;
 pub mod github;

@@ -4,21 +4,19 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use failure_digest::app;
 use failure_digest::cli::Cli;
 use failure_digest::config::Config;
 use failure_digest::github::RetryPolicy;
 use failure_digest::publish::commands;
+use failure_digest::{app, diagnostics};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .without_time()
-        .with_max_level(tracing::Level::WARN)
-        .init();
     let in_actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
+    diagnostics::init(
+        in_actions,
+        std::env::var("RUNNER_DEBUG").as_deref() == Ok("1"),
+    );
     let env = |name: &str| std::env::var(name).ok();
     let config = match Config::load(&cli, &env) {
         Ok(config) => config,

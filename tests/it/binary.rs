@@ -71,6 +71,43 @@ async fn in_actions_it_writes_the_summary_and_the_outputs() {
     assert!(outputs.contains("failure"), "{outputs}");
 }
 
+#[tokio::test]
+async fn in_actions_a_retry_is_a_notice_and_nothing_is_ansi_coloured() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad gateway</html>"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(jobs_page(vec![job(1, "build", "success", None)])),
+        )
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::task::spawn_blocking({
+        let env = actions_env(&server, dir.path());
+        move || binary().envs(env).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("::notice::") && l.contains("retrying")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\x1b'), "{stderr}");
+}
+
 /// The binary with just enough of the Actions environment to get past configuration.
 fn minimal_actions_binary() -> Command {
     let mut command = binary();
