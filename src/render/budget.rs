@@ -104,11 +104,13 @@ fn largest_fitting(
 }
 
 /// The last resort for a template that stays too large: keep whole lines up to the limit,
-/// never stopping inside a code fence, and say that it was cut.
+/// never stopping inside a code fence, close the `<details>` left open, and say that it was cut.
 pub fn cut(text: &str, limit: Limit) -> String {
+    const CLOSE: &str = "</details>\n";
     let room = limit.max().saturating_sub(TRUNCATED_NOTE.len());
     let mut kept = 0;
     let mut safe = 0;
+    let (mut depth, mut safe_depth) = (0usize, 0usize);
     let mut fence: Option<(char, usize)> = None;
     for line in text.split_inclusive('\n') {
         if kept + line.len() > room {
@@ -131,9 +133,18 @@ pub fn cut(text: &str, limit: Limit) -> String {
                 _ => {}
             }
         }
-        if fence.is_none() && !line.trim_start().starts_with('<') {
-            safe = kept;
+        if fence.is_none() {
+            let lower = line.to_ascii_lowercase();
+            depth += lower.matches("<details").count();
+            depth = depth.saturating_sub(lower.matches("</details").count());
+            if !line.trim_start().starts_with('<') && kept + depth * CLOSE.len() <= room {
+                (safe, safe_depth) = (kept, depth);
+            }
         }
     }
-    format!("{}{TRUNCATED_NOTE}", &text[..safe])
+    format!(
+        "{}{}{TRUNCATED_NOTE}",
+        &text[..safe],
+        CLOSE.repeat(safe_depth)
+    )
 }

@@ -129,3 +129,13 @@ fn the_last_resort_cut_never_stops_inside_a_fence() {
         "{cut}"
     );
 }
+
+#[test]
+fn the_last_resort_cut_closes_the_details_it_leaves_open() {
+    let text = "<details><summary>job</summary>\n\nline of the job\n".repeat(100);
+    let cut = budget::cut(&text, budget::Limit::Bytes(300));
+    assert!(cut.len() <= 300, "{}", cut.len());
+    let opened = cut.matches("<details>").count();
+    let closed = cut.matches("</details>").count();
+    assert!(opened > 0 && opened == closed, "{cut}");
+}
