@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod markdown;
+mod partials;
 
 use std::path::PathBuf;
 
@@ -53,6 +54,20 @@ impl Renderer {
             DEFAULT_COMMENT,
             "comment-template",
         )?;
+        let text = |custom: Option<&(PathBuf, String)>, default: &'static str| {
+            custom.map_or(default.to_owned(), |(_, text)| text.clone())
+        };
+        let (summary_text, comment_text) = (
+            text(summary, DEFAULT_SUMMARY),
+            text(comment, DEFAULT_COMMENT),
+        );
+        if let Some(cycle) = partials::cycle(&[(SUMMARY, &summary_text), (COMMENT, &comment_text)])
+        {
+            anyhow::bail!(
+                "the custom templates' partials include each other without end ({cycle}): \
+                 break the cycle in `summary-template` / `comment-template`"
+            );
+        }
         Ok(Renderer { hb })
     }
 

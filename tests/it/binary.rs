@@ -220,6 +220,32 @@ fn a_reader_that_stops_early_is_no_error() {
 }
 
 #[test]
+fn partials_that_include_each_other_are_refused_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.hbs"),
+        "{{#*inline \"a\"}}{{> b}}{{/inline}}{{#*inline \"b\"}}{{> a}}{{/inline}}{{> a}}\n",
+    )
+    .unwrap();
+    let output = minimal_actions_binary()
+        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
+        .env("GITHUB_WORKSPACE", dir.path())
+        .env("INPUT_SUMMARY-TEMPLATE", "t.hbs")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "no abort from a stack overflow"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("partials include each other without end (a → b → a)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_bundled_replay_runs_offline() {
     let output = binary()
         .args([
