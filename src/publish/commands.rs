@@ -18,7 +18,6 @@ mod tests;
 use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Read;
 
 /// Escapes a command's message (the part after the last `::`): `%` → `%25`, `\r` → `%0D`,
 /// `\n` → `%0A`, as `escapeData` in `@actions/core`'s `command.ts`.
@@ -81,14 +80,14 @@ fn annotation(kind: &str, message: &str, file: Option<&str>, line: Option<u32>) 
 
 /// 128 random bits as 32 lowercase hex digits.
 ///
-/// From `/dev/urandom` when it can be read; otherwise from `RandomState`, whose SipHash keys the
-/// standard library seeds from the OS's randomness, mixed with the time, the process id and a
-/// counter. No extra crate.
+/// From the OS random source (the `getrandom` crate); should that ever fail, from `RandomState`,
+/// whose SipHash keys the standard library seeds from the OS's randomness, mixed with the
+/// time, the process id and a counter.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 16];
-    let from_os = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .is_ok();
+    // The OS random source on every platform (getrandom on Linux, BCryptGenRandom on
+    // Windows, getentropy on macOS); the crate is already in the build through ring.
+    let from_os = getrandom::getrandom(&mut bytes).is_ok();
     if !from_os {
         bytes = fallback_random();
     }
