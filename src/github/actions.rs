@@ -52,7 +52,7 @@ impl GitHub {
             )),
             None => self.run_jobs_route(run_id, "latest"),
         };
-        self.get_all_pages("listing the run's jobs", &route, MAX_JOB_PAGES)
+        self.get_all_pages_by_id("listing the run's jobs", &route, MAX_JOB_PAGES, job_id)
             .await
             .map_err(|e| {
                 let hint = match e.status_code() {
@@ -113,4 +113,9 @@ impl GitHub {
         ));
         self.get_all_pages("listing annotations", &route, 3).await
     }
+}
+
+/// A job's id, for listings that drop a job an earlier page already gave.
+pub(super) fn job_id(job: &Job) -> Option<u64> {
+    Some(job.id)
 }

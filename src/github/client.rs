@@ -196,7 +196,22 @@ impl GitHub {
         first_route: &str,
         max_pages: usize,
     ) -> Result<Vec<T>, ApiError> {
+        self.get_all_pages_by_id(operation, first_route, max_pages, |_: &T| None)
+            .await
+    }
+
+    /// [`GitHub::get_all_pages`] for items with an id: an item seen on an earlier page is left
+    /// out, and a page that adds nothing new ends the listing, so a server that ignores `page`
+    /// and always links a next one cannot multiply the list (or loop to `max_pages`).
+    pub async fn get_all_pages_by_id<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        first_route: &str,
+        max_pages: usize,
+        id: impl Fn(&T) -> Option<u64>,
+    ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut route = first_route.to_owned();
         for _ in 0..max_pages {
             let response = self
@@ -211,16 +226,26 @@ impl GitHub {
             let page = Page::<Readable<T>>::from_response(response)
                 .await
                 .map_err(|e| ApiError::unparsable(operation, &Method::GET, &route, &e))?;
-            items.extend(page.items.into_iter().filter_map(|item| match item {
-                Readable::Yes(item) => Some(item),
-                Readable::No(raw) => {
-                    tracing::warn!(
+            let before = items.len();
+            let mut repeated = 0;
+            for item in page.items {
+                match item {
+                    Readable::Yes(item) => match id(&item) {
+                        Some(key) if !seen.insert(key) => repeated += 1,
+                        _ => items.push(item),
+                    },
+                    Readable::No(raw) => tracing::warn!(
                         "{operation}: left out an item this program cannot read (id {})",
                         raw.get("id").unwrap_or(&serde_json::Value::Null)
-                    );
-                    None
+                    ),
                 }
-            }));
+            }
+            if repeated > 0 && items.len() == before {
+                tracing::warn!(
+                    "{operation}: {route} repeated items of an earlier page; stopped there"
+                );
+                return Ok(items);
+            }
             match page.next {
                 Some(next) => route = self.same_host_route(operation, &next)?,
                 None => return Ok(items),

@@ -17,8 +17,13 @@ impl GitHub {
     /// Every comment of issue or pull request `number`, oldest first.
     pub async fn list_comments(&self, number: u64) -> Result<Vec<Comment>, ApiError> {
         let route = self.repo_route(&format!("/issues/{number}/comments?per_page=100"));
-        self.get_all_pages("listing the PR's comments", &route, MAX_COMMENT_PAGES)
-            .await
+        self.get_all_pages_by_id(
+            "listing the PR's comments",
+            &route,
+            MAX_COMMENT_PAGES,
+            |c: &Comment| Some(c.id),
+        )
+        .await
     }
 
     /// Creates a comment. Sent once: a failure whose effect is unknown (5xx, a dropped

@@ -66,19 +66,26 @@ fn with_hint(e: ApiError) -> ApiError {
     }
 }
 
+use super::actions::job_id;
+
 impl GitHub {
     /// The jobs of every attempt of a run; each job carries its `run_attempt`.
     pub async fn jobs_of_every_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
         let route = self.run_jobs_route(run_id, "all");
-        self.get_all_pages("listing the jobs of every attempt", &route, MAX_JOB_PAGES)
-            .await
-            .map_err(with_hint)
+        self.get_all_pages_by_id(
+            "listing the jobs of every attempt",
+            &route,
+            MAX_JOB_PAGES,
+            job_id,
+        )
+        .await
+        .map_err(with_hint)
     }
 
     /// The jobs of a run's latest attempt.
     pub async fn jobs_of_latest_attempt(&self, run_id: u64) -> Result<Vec<Job>, ApiError> {
         let route = self.run_jobs_route(run_id, "latest");
-        self.get_all_pages("listing the base run's jobs", &route, MAX_JOB_PAGES)
+        self.get_all_pages_by_id("listing the base run's jobs", &route, MAX_JOB_PAGES, job_id)
             .await
             .map_err(with_hint)
     }

@@ -74,6 +74,38 @@ async fn every_page_is_read_with_per_page_100() {
     assert_eq!(outcome.digest.failed_jobs[0].name, "shard 150");
 }
 
+#[tokio::test]
+async fn a_server_that_ignores_page_cannot_multiply_the_jobs() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    mount_no_logs(&server).await;
+    let jobs = vec![
+        job(1, "build", "failure", None),
+        job(2, "test", "failure", None),
+    ];
+    let next = format!(
+        "<{}{}?per_page=100&page=2>; rel=\"next\"",
+        server.uri(),
+        jobs_route(1)
+    );
+    // Every page is the first one, and every page links a next.
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(jobs_page(jobs))
+                .insert_header("link", next.as_str()),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
+    let outcome = outcome.unwrap();
+    assert_eq!(outcome.digest.totals.jobs, 2);
+    assert_eq!(outcome.digest.totals.failed, 2);
+}
+
 /// The jobs listing answers `first` once, then a page with one passing job.
 async fn mount_jobs_answering_first(server: &MockServer, first: ResponseTemplate) {
     Mock::given(method("GET"))
