@@ -241,7 +241,8 @@ impl GitHub {
                 }
             }
             if repeated > 0 && items.len() == before {
-                tracing::warn!(
+                // Nothing is missing: every item of the page was had already.
+                tracing::info!(
                     "{operation}: {route} repeated items of an earlier page; stopped there"
                 );
                 return Ok(items);
@@ -251,7 +252,9 @@ impl GitHub {
                 None => return Ok(items),
             }
         }
-        tracing::warn!("{operation}: stopped after {max_pages} pages of {first_route}");
+        // A bound chosen per listing (one page of PRs for a commit, 50 of comments): say so,
+        // but it is no fault.
+        tracing::info!("{operation}: read the first {max_pages} page(s) of {first_route} only");
         Ok(items)
     }
 
