@@ -44,12 +44,7 @@ async fn in_actions_it_writes_the_summary_and_the_outputs() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let output = tokio::task::spawn_blocking({
-        let env = actions_env(&server, dir.path());
-        move || binary().envs(env).output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = binary_in_actions(&server, dir.path()).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
@@ -91,12 +86,7 @@ async fn in_actions_a_retry_is_a_notice_and_nothing_is_ansi_coloured() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let output = tokio::task::spawn_blocking({
-        let env = actions_env(&server, dir.path());
-        move || binary().envs(env).output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = binary_in_actions(&server, dir.path()).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -106,6 +96,14 @@ async fn in_actions_a_retry_is_a_notice_and_nothing_is_ansi_coloured() {
         "{stderr}"
     );
     assert!(!stderr.contains('\x1b'), "{stderr}");
+}
+
+/// The real binary in the Actions environment of [`actions_env`], against `server`.
+async fn binary_in_actions(server: &MockServer, dir: &std::path::Path) -> std::process::Output {
+    let env = actions_env(server, dir);
+    tokio::task::spawn_blocking(move || binary().envs(env).output().unwrap())
+        .await
+        .unwrap()
 }
 
 /// The binary with just enough of the Actions environment to get past configuration.
