@@ -75,6 +75,9 @@ pub struct Block {
     /// A passing test or suite followed it: it did not fail the job.
     pub(super) demoted: bool,
     pub(super) lines: Vec<Candidate>,
+    /// Fingerprint and index in `lines` of the head and each key, so folding a repeat
+    /// hashes only the new line.
+    pub(super) prints: Vec<(u64, usize)>,
     pub(super) keys: u32,
     pub(super) body: u32,
     pub(super) before: u32,
@@ -105,11 +108,8 @@ impl Block {
             Part::Key => {
                 // A list of one error over and over (numbers aside) is one line with a count.
                 let print = block::fingerprint(&c.text);
-                let same = self.lines.iter_mut().find(|l| {
-                    matches!(l.part, Part::Head | Part::Key) && block::fingerprint(&l.text) == print
-                });
-                if let Some(earlier) = same {
-                    earlier.repeats += 1;
+                if let Some(&(_, i)) = self.prints.iter().find(|(p, _)| *p == print) {
+                    self.lines[i].repeats += 1;
                     return true;
                 }
                 // Facts that are no hit may take only half the keys' room: hits come first.
@@ -123,6 +123,7 @@ impl Block {
                     self.store_body(before);
                 }
                 self.after_key = BODY_AROUND_KEY;
+                self.prints.push((print, self.lines.len()));
                 self.lines.push(c);
                 true
             }
@@ -253,6 +254,7 @@ impl CandidateSet {
         } else {
             block::fingerprint(&head.text)
         };
+        let head_print = block::fingerprint(&head.text);
         let block = Block {
             id: head.seq,
             shape,
@@ -260,6 +262,7 @@ impl CandidateSet {
             demotable,
             demoted: false,
             lines: vec![head],
+            prints: vec![(head_print, 0)],
             keys: 0,
             body: 0,
             before: 0,
@@ -335,11 +338,9 @@ impl CandidateSet {
                 // A tail line folded into a block as a repeat is shown there, with its count.
                 let print = block::fingerprint(&c.text);
                 let folded = self.blocks.iter().any(|b| {
-                    b.lines.iter().any(|l| {
-                        matches!(l.part, Part::Head | Part::Key)
-                            && (l.repeats > 0 || b.repeats > 0)
-                            && block::fingerprint(&l.text) == print
-                    })
+                    b.prints
+                        .iter()
+                        .any(|&(p, i)| p == print && (b.lines[i].repeats > 0 || b.repeats > 0))
                 });
                 if folded {
                     return true;
