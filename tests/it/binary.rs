@@ -117,6 +117,19 @@ fn minimal_actions_binary() -> Command {
     command
 }
 
+/// Runs the binary with `envs` over [`minimal_actions_binary`]'s, the API on a port where
+/// nothing listens (a request would fail differently), and expects a refusal: exit 1. Its stderr.
+fn refused(envs: &[(&str, &str)]) -> String {
+    let output = minimal_actions_binary()
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 #[test]
 fn bad_configuration_exits_non_zero_with_an_error_line() {
     let output = minimal_actions_binary()
@@ -133,13 +146,7 @@ fn bad_configuration_exits_non_zero_with_an_error_line() {
 
 #[test]
 fn a_token_no_header_can_carry_is_an_error_line_not_a_crash() {
-    let output = minimal_actions_binary()
-        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
-        .env("INPUT_GITHUB-TOKEN", "ghp_abc\ndef\n")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused(&[("INPUT_GITHUB-TOKEN", "ghp_abc\ndef\n")]);
     assert!(
         stderr.starts_with("::error::the GitHub token holds characters no token has"),
         "{stderr}"
@@ -152,12 +159,7 @@ fn a_token_no_header_can_carry_is_an_error_line_not_a_crash() {
 
 #[test]
 fn an_api_url_without_a_scheme_is_an_error_line_not_a_crash() {
-    let output = minimal_actions_binary()
-        .env("GITHUB_API_URL", "127.0.0.1:9")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused(&[("GITHUB_API_URL", "127.0.0.1:9")]);
     assert!(
         stderr
             .starts_with("::error::GITHUB_API_URL `127.0.0.1:9` is not an http:// or https:// URL"),
@@ -167,13 +169,7 @@ fn an_api_url_without_a_scheme_is_an_error_line_not_a_crash() {
 
 #[test]
 fn run_attempt_zero_exits_with_an_error_before_any_request() {
-    let output = minimal_actions_binary()
-        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
-        .env("GITHUB_RUN_ATTEMPT", "0")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused(&[("GITHUB_RUN_ATTEMPT", "0")]);
     assert!(
         stderr.starts_with("::error::GITHUB_RUN_ATTEMPT must be a number from 1, got `0`"),
         "{stderr}"
@@ -225,18 +221,11 @@ fn partials_that_include_each_other_are_refused_before_any_request() {
         "{{#*inline \"a\"}}{{> b}}{{/inline}}{{#*inline \"b\"}}{{> a}}{{/inline}}{{> a}}\n",
     )
     .unwrap();
-    let output = minimal_actions_binary()
-        .env("GITHUB_API_URL", "http://127.0.0.1:9") // nothing listens: a request would fail differently
-        .env("GITHUB_WORKSPACE", dir.path())
-        .env("INPUT_SUMMARY-TEMPLATE", "t.hbs")
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "no abort from a stack overflow"
-    );
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Exit 1, not an abort from a stack overflow.
+    let stderr = refused(&[
+        ("GITHUB_WORKSPACE", dir.path().to_str().unwrap()),
+        ("INPUT_SUMMARY-TEMPLATE", "t.hbs"),
+    ]);
     assert!(
         stderr.contains("partials include each other without end (a → b → a)"),
         "{stderr}"
