@@ -194,6 +194,10 @@ impl StepTracker {
         };
         let next = &self.steps[n];
         let next_started = next.start.is_some_and(|st| st <= s);
+        // The API's whole seconds may be rounded rather than truncated, so a step can seem to
+        // start a second after its first line. A marker that only a new step prints gets the
+        // second of tolerance that a header naming the next step gets below.
+        let next_starting = next.start.is_some_and(|st| st <= s + 1);
         match hint {
             Hint::RunHeader(title) => {
                 let names_next = title_matches(title, &next.name);
@@ -219,6 +223,7 @@ impl StepTracker {
             }
             Hint::PrepareActions if !(self.ended || self.header_seen) => false,
             Hint::StepEndingError => false,
+            Hint::PostCleanup | Hint::CleanupOrphans if next_starting => self.enter(n, hint),
             _ if next_started => self.enter(n, hint),
             _ => false,
         }
@@ -278,6 +283,38 @@ mod tests {
         );
         assert_eq!(t.observe(Some(105), Hint::StepEndingError).step, Some(2));
         assert_eq!(t.observe(Some(106), Hint::CleanupOrphans).step, Some(3));
+    }
+
+    /// Step times rounded up: the post step "starts" at 105, its first line is at 104.7.
+    #[test]
+    fn a_post_step_marker_a_second_before_its_rounded_start_leaves_the_failed_step() {
+        let steps = vec![
+            step(1, "Run b", "failure", 100, 105),
+            step(2, "Post Run actions/checkout@v4", "success", 105, 105),
+        ];
+        let mut t = StepTracker::new(&steps, true);
+        assert_eq!(
+            t.observe(Some(100), Hint::RunHeader(b"Run b")).step,
+            Some(0)
+        );
+        assert_eq!(t.observe(Some(104), Hint::StepEndingError).step, Some(0));
+        assert_eq!(t.observe(Some(104), Hint::PostCleanup).step, Some(1));
+        assert_eq!(t.observe(Some(104), Hint::None).step, Some(1));
+    }
+
+    /// Without the step-ending error, a start marker two seconds early is not enough.
+    #[test]
+    fn a_post_step_marker_long_before_the_next_start_stays_put() {
+        let steps = vec![
+            step(1, "Run b", "failure", 100, 108),
+            step(2, "Post Run actions/checkout@v4", "success", 108, 108),
+        ];
+        let mut t = StepTracker::new(&steps, true);
+        assert_eq!(
+            t.observe(Some(100), Hint::RunHeader(b"Run b")).step,
+            Some(0)
+        );
+        assert_eq!(t.observe(Some(104), Hint::PostCleanup).step, Some(0));
     }
 
     #[test]

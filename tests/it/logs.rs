@@ -175,3 +175,51 @@ async fn logs_download_in_parallel_with_a_bound() {
         "{most_together} downloads at once, bound is {bound}"
     );
 }
+
+/// GitHub's whole-second step times may be rounded up: the post step "starts" at :49 while its
+/// first line is at :48.6, the second the failed step "ended". Its lines stay out of the
+/// failed step's excerpt.
+#[tokio::test]
+async fn a_post_step_with_a_rounded_start_is_not_part_of_the_failed_step() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let mut failed = job(7, "test", "failure", Some(4));
+    for step in failed["steps"].as_array_mut().unwrap() {
+        if step["number"].as_u64().unwrap() > 8 {
+            step["conclusion"] = json!("success");
+            step["started_at"] = json!("2020-01-20T09:42:49.000-08:00");
+            step["completed_at"] = json!("2020-01-20T09:42:49.000-08:00");
+        }
+    }
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(vec![failed])))
+        .mount(&server)
+        .await;
+    let log = failed_step_log(&["error: could not restore the cache key"])
+        + "2020-01-20T17:42:48.6000000Z Post job cleanup.\n\
+           2020-01-20T17:42:48.7000000Z ##[warning]Failed to save: the post step's own warning\n\
+           2020-01-20T17:42:48.9000000Z Cleaning up orphan processes\n";
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/7/logs")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(log))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/repos/{OWNER_REPO}/check-runs/7/annotations"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
+    let job = &outcome.unwrap().digest.failed_jobs[0];
+    assert!(job.excerpt_text.contains("could not restore"), "{job:?}");
+    assert!(
+        !job.excerpt_text.contains("Post job cleanup")
+            && !job.excerpt_text.contains("post step's own"),
+        "{}",
+        job.excerpt_text
+    );
+}
