@@ -32,6 +32,48 @@ pub struct Outcome {
     pub comment_url: Option<String>,
 }
 
+/// How the run's deadline (`timeout-seconds`) is shared out. The logs may take three quarters
+/// of it, so that a stalled download still leaves time to write the comment, and one log at most
+/// half, so that one stalled host does not starve the others.
+struct TimeLimits {
+    started: tokio::time::Instant,
+    total: std::time::Duration,
+}
+
+impl TimeLimits {
+    fn new(total: std::time::Duration) -> Self {
+        TimeLimits {
+            started: tokio::time::Instant::now(),
+            total,
+        }
+    }
+
+    fn deadline(&self) -> tokio::time::Instant {
+        self.started + self.total
+    }
+
+    /// Why a log download was given up.
+    fn missed(&self, allowed: std::time::Duration) -> String {
+        let total = self.total.as_secs();
+        if allowed.is_zero() {
+            format!("no time was left to download it within the run's `timeout-seconds` ({total}s)")
+        } else {
+            format!(
+                "the download did not finish within {}s, the most one log may take of the run's \
+                 `timeout-seconds` ({total}s)",
+                allowed.as_secs_f32().ceil()
+            )
+        }
+    }
+
+    /// When a log download starting now must end, and how long that allows it.
+    fn for_one_log(&self) -> (tokio::time::Instant, std::time::Duration) {
+        let now = tokio::time::Instant::now();
+        let deadline = (now + self.total / 2).min(self.started + self.total * 3 / 4);
+        (deadline, deadline.saturating_duration_since(now))
+    }
+}
+
 /// Where the run's data comes from.
 enum Fetcher {
     Api(GitHub),
@@ -43,14 +85,17 @@ impl Fetcher {
         &self,
         job: &Job,
         options: &ExcerptOptions,
+        time: &TimeLimits,
     ) -> Result<JobExcerpt, LogUnavailable> {
         let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
         let mut analyzer = LogAnalyzer::new(&steps, options);
         match self {
             Fetcher::Api(github) => {
-                github
-                    .stream_job_log(job.id, |chunk| analyzer.feed(chunk))
-                    .await?
+                let (deadline, allowed) = time.for_one_log();
+                let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
+                tokio::time::timeout_at(deadline, download)
+                    .await
+                    .map_err(|_| LogUnavailable::Failed(time.missed(allowed)))??
             }
             Fetcher::Replay(recording) => {
                 recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
@@ -97,14 +142,16 @@ pub async fn run(
         config.summary_template.as_ref(),
         config.comment_template.as_ref(),
     )?;
-    let (fetcher, jobs, run) = fetch_jobs(config, retry).await?;
+    let time = TimeLimits::new(config.timeout);
+    let (fetcher, jobs, run) = fetch_jobs(config, retry, time.deadline()).await?;
     let jobs: Vec<Job> = jobs
         .into_iter()
         .filter(|job| !is_own_job(job, config) && !config.exclude_jobs.excludes(&job.name))
         .collect();
 
     let mut degraded = Vec::new();
-    let (excerpts, annotations) = explain_failures(&fetcher, &jobs, config, &mut degraded).await;
+    let (excerpts, annotations) =
+        explain_failures(&fetcher, &jobs, config, &time, &mut degraded).await;
     let mut digest = Digest::build(RunData {
         run,
         server_url: config.server_url.clone(),
@@ -166,6 +213,7 @@ async fn explain_failures(
     fetcher: &Fetcher,
     jobs: &[Job],
     config: &Config,
+    time: &TimeLimits,
     degraded: &mut Vec<String>,
 ) -> (Excerpts, HashMap<u64, Vec<Annotation>>) {
     let explained = jobs.iter().filter(|j| {
@@ -180,7 +228,7 @@ async fn explain_failures(
     let fetched: Vec<_> = stream::iter(explained.map(|job| {
         let options = &options;
         async move {
-            let excerpt = fetcher.excerpt(job, options).await;
+            let excerpt = fetcher.excerpt(job, options, time).await;
             (job, excerpt, fetcher.annotations(job).await)
         }
     }))
@@ -189,6 +237,7 @@ async fn explain_failures(
     .await;
     let mut excerpts = HashMap::new();
     let mut annotations = HashMap::new();
+    let mut unannotated = Vec::new();
     for (job, excerpt, notes) in fetched {
         if let Err(why) = &excerpt {
             degraded.push(format!("job `{}`: {why}", job.name));
@@ -197,12 +246,20 @@ async fn explain_failures(
             Ok(list) => {
                 annotations.insert(job.id, list);
             }
-            Err(why) => degraded.push(format!(
-                "job `{}`: annotations unavailable: {why}",
-                job.name
-            )),
+            Err(why) => unannotated.push((job.name.as_str(), why)),
         }
         excerpts.insert(job.id, excerpt);
+    }
+    // One cause (a permission, a limit) usually refuses every job alike: one warning, not one
+    // per job.
+    if let Some((first, why)) = unannotated.first() {
+        let others = match unannotated.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} other job(s)"),
+        };
+        degraded.push(format!(
+            "annotations unavailable for job `{first}`{others}: {why}"
+        ));
     }
     (excerpts, annotations)
 }
@@ -238,6 +295,7 @@ fn is_own_job(job: &Job, config: &Config) -> bool {
 async fn fetch_jobs(
     config: &Config,
     retry: RetryPolicy,
+    deadline: tokio::time::Instant,
 ) -> anyhow::Result<(Fetcher, Vec<Job>, RunInfo)> {
     match &config.source {
         Source::Api {
@@ -247,7 +305,8 @@ async fn fetch_jobs(
             run_id,
             attempt,
         } => {
-            let github = GitHub::new(api_url, Some(token), repo.clone(), retry)?;
+            let github =
+                GitHub::new(api_url, Some(token), repo.clone(), retry)?.with_deadline(deadline);
             let jobs = github.list_jobs(*run_id, *attempt).await?;
             let run = run_info(
                 &jobs,

@@ -3,7 +3,9 @@
 //! Every check and every message about a bad value lives here, so that a mistake is reported
 //! once, before any API call, in one line that names the input (or flag) and what is allowed.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -50,6 +52,8 @@ pub struct Config {
     pub summary_template: Option<(PathBuf, String)>,
     pub comment_template: Option<(PathBuf, String)>,
     pub max_lines: usize,
+    /// The whole run's deadline (`timeout-seconds`): what misses it is noted, not waited for.
+    pub timeout: Duration,
     pub exclude_jobs: JobFilter,
     pub fail_on_error: bool,
     /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
@@ -136,18 +140,13 @@ impl Config {
         };
         let workspace = var(env, "GITHUB_WORKSPACE").map(PathBuf::from);
 
-        let max_lines = match (cli.max_lines, input(env, "max-lines")) {
-            (Some(n), _) => check_max_lines(n, "--max-lines")?,
-            (None, Some(text)) => {
-                let n = text.trim().parse().map_err(|_| {
-                    anyhow::anyhow!(
-                        "input `max-lines` must be a whole number from 1 to 1000, got `{text}`"
-                    )
-                })?;
-                check_max_lines(n, "input `max-lines`")?
-            }
-            (None, None) => 40,
+        let max_lines = match cli.max_lines {
+            Some(n) => check_range(n, MAX_LINES, "--max-lines")?,
+            None => number_input(env, "max-lines", MAX_LINES)?.unwrap_or(40),
         };
+        let timeout = number_input(env, "timeout-seconds", TIMEOUT_SECONDS)?
+            .map(|secs| Duration::from_secs(secs as u64))
+            .unwrap_or(DEFAULT_TIMEOUT);
         let comment = match input(env, "comment").as_deref().map(str::trim) {
             None | Some("on-failure") => CommentMode::OnFailure,
             Some("always") => CommentMode::Always,
@@ -199,6 +198,7 @@ impl Config {
                 &workspace,
             )?,
             max_lines,
+            timeout,
             exclude_jobs: JobFilter::parse(&input(env, "exclude-jobs").unwrap_or_default())?,
             fail_on_error: bool_input(env, "fail-on-error", false)?,
             insights: crate::insights::Options {
@@ -219,11 +219,41 @@ impl Config {
     }
 }
 
-fn check_max_lines(n: usize, what: &str) -> anyhow::Result<usize> {
-    if (1..=1000).contains(&n) {
+const MAX_LINES: RangeInclusive<usize> = 1..=1000;
+const TIMEOUT_SECONDS: RangeInclusive<usize> = 1..=21_600;
+/// Long enough for a slow day on GitHub (the API's own read timeout is a minute), short enough
+/// that a stalled host costs a few minutes of runner time, not the job's six hours.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A whole-number input within `range`, `None` when not given.
+fn number_input(
+    env: Env,
+    name: &str,
+    range: RangeInclusive<usize>,
+) -> anyhow::Result<Option<usize>> {
+    let Some(text) = input(env, name) else {
+        return Ok(None);
+    };
+    let what = format!("input `{name}`");
+    match text.trim().parse() {
+        Ok(n) => check_range(n, range, &what).map(Some),
+        Err(_) => bail!(
+            "{what} must be a whole number from {} to {}, got `{text}`",
+            range.start(),
+            range.end()
+        ),
+    }
+}
+
+fn check_range(n: usize, range: RangeInclusive<usize>, what: &str) -> anyhow::Result<usize> {
+    if range.contains(&n) {
         Ok(n)
     } else {
-        bail!("{what} must be a whole number from 1 to 1000, got `{n}`")
+        bail!(
+            "{what} must be a whole number from {} to {}, got `{n}`",
+            range.start(),
+            range.end()
+        )
     }
 }
 

@@ -12,6 +12,9 @@ pub(super) const PER_PAGE: u32 = 100;
 /// A run holds at most a few thousand jobs; this bounds a misbehaving `Link` chain.
 pub(super) const MAX_JOB_PAGES: usize = 50;
 
+/// Downloads of one log before giving up on a connection that keeps breaking off.
+const MAX_LOG_DOWNLOADS: u32 = 3;
+
 /// Why a job's log could not be read. Degraded, not fatal: the digest says so.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
@@ -72,38 +75,69 @@ impl GitHub {
     /// Streams a job's log into `sink`, chunk by chunk, never holding the whole log.
     ///
     /// The API answers with a 302 to a short-lived URL on another host; octocrab's
-    /// `follow-redirect` layer follows it without forwarding the `Authorization` header.
+    /// `follow-redirect` layer follows it without forwarding the `Authorization` header. Two
+    /// faults there are GitHub's, not the user's, and are tried once more: a storage host that
+    /// refuses the link (an expired signature) gets a fresh link from the API, and a download
+    /// that breaks off is downloaded again, skipping the bytes `sink` already has.
     pub async fn stream_job_log(
         &self,
         job_id: u64,
         mut sink: impl FnMut(&[u8]),
     ) -> Result<(), LogUnavailable> {
         let route = self.repo_route(&format!("/actions/jobs/{job_id}/logs"));
-        let response = self
-            .send(
-                "downloading a job log",
-                Method::GET,
-                &route,
-                None,
-                Idempotence::Repeatable,
-            )
-            .await
-            .map_err(|e| match e.status_code() {
-                Some(404) => LogUnavailable::NotYet,
-                Some(410) => LogUnavailable::Expired,
-                Some(403) => LogUnavailable::Failed(format!(
-                    "{e}; the token needs `permissions: actions: read`"
-                )),
-                _ => LogUnavailable::Failed(e.to_string()),
-            })?;
-        let mut body = response.into_body();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| LogUnavailable::Failed(format!("{e:#}")))?;
-            if let Some(data) = frame.data_ref() {
-                sink(data);
+        let mut delivered: usize = 0;
+        let mut asked_fresh_link = false;
+        let mut downloads = 0;
+        loop {
+            downloads += 1;
+            let response = match self
+                .send(
+                    "downloading a job log",
+                    Method::GET,
+                    &route,
+                    None,
+                    Idempotence::Repeatable,
+                )
+                .await
+            {
+                Ok(response) => response,
+                Err(e) if e.answered_by.is_some() && e.refused(403) && !asked_fresh_link => {
+                    tracing::info!(
+                        "downloading a job log: the storage host refused the download link \
+                         (expired?); asking the API for a fresh one"
+                    );
+                    asked_fresh_link = true;
+                    continue;
+                }
+                Err(e) => return Err(unavailable(e)),
+            };
+            let mut already_had = delivered;
+            let mut body = response.into_body();
+            let broke_off = loop {
+                match body.frame().await {
+                    None => return Ok(()),
+                    Some(Err(e)) => break e,
+                    Some(Ok(frame)) => {
+                        let Some(data) = frame.data_ref() else {
+                            continue;
+                        };
+                        let skip = already_had.min(data.len());
+                        already_had -= skip;
+                        delivered += data.len() - skip;
+                        sink(&data[skip..]);
+                    }
+                }
+            };
+            if downloads >= MAX_LOG_DOWNLOADS {
+                return Err(LogUnavailable::Failed(format!(
+                    "the download broke off after {delivered} bytes, {downloads} times: {broke_off:#}"
+                )));
             }
+            tracing::info!(
+                "downloading a job log: the connection broke off after {delivered} bytes \
+                 ({broke_off:#}); downloading it again"
+            );
         }
-        Ok(())
     }
 
     /// The annotations of a check run (a job's `check_run_url` ends with its id).
@@ -111,11 +145,48 @@ impl GitHub {
         let route = self.repo_route(&format!(
             "/check-runs/{check_run_id}/annotations?per_page={PER_PAGE}"
         ));
-        self.get_all_pages("listing annotations", &route, 3).await
+        self.get_all_pages("listing annotations", &route, 3)
+            .await
+            .map_err(|e| {
+                if e.refused(403) {
+                    e.with_hint("The token may not read check runs: add `permissions: checks: read` to the reporting job")
+                } else {
+                    e
+                }
+            })
     }
 }
 
 /// A job's id, for listings that drop a job an earlier page already gave.
 pub(super) fn job_id(job: &Job) -> Option<u64> {
     Some(job.id)
+}
+
+/// What a refused log download means for the reader. A rate limit explains itself; a refusal
+/// from the storage host is not about the token, which never went there.
+fn unavailable(error: ApiError) -> LogUnavailable {
+    if error.rate_limit.is_some() {
+        return LogUnavailable::Failed(error.to_string());
+    }
+    if let Some(host) = &error.answered_by {
+        let status = error.status_code().unwrap_or_default();
+        let why = if status == 403 {
+            " (its signature may have expired)"
+        } else {
+            ""
+        };
+        return LogUnavailable::Failed(format!(
+            "the log's storage host {host} answered HTTP {status} to the download link GitHub \
+             gave{why}, and to a fresh link too. The token is not sent there, so this is not a \
+             permission to add: re-run the report"
+        ));
+    }
+    match error.status_code() {
+        Some(404) => LogUnavailable::NotYet,
+        Some(410) => LogUnavailable::Expired,
+        Some(403) => LogUnavailable::Failed(format!(
+            "{error}; the token needs `permissions: actions: read`"
+        )),
+        _ => LogUnavailable::Failed(error.to_string()),
+    }
 }

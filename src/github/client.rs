@@ -7,12 +7,13 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, StatusCode, Uri};
+use http::{Method, Uri};
 use http_body_util::combinators::BoxBody;
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
 use octocrab::service::middleware::retry::RetryConfig;
 use octocrab::{FromResponse, Octocrab, Page};
 use serde::de::DeserializeOwned;
+use tower_http::follow_redirect::RequestUri;
 
 use super::error::ApiError;
 use super::models::Readable;
@@ -26,6 +27,8 @@ pub struct RetryPolicy {
     pub base_backoff: Duration,
     /// The most the whole run may spend waiting on retries and rate limits together.
     pub max_total_wait: Duration,
+    /// The wait after a rate limit that names no time (GitHub: "at least one minute").
+    pub unannounced_limit_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -34,6 +37,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_backoff: Duration::from_secs(1),
             max_total_wait: Duration::from_secs(120),
+            unannounced_limit_wait: Duration::from_secs(60),
         }
     }
 }
@@ -68,6 +72,15 @@ pub struct GitHub {
     pub repo: Repo,
     retry: RetryPolicy,
     waited: std::sync::Mutex<Duration>,
+    /// When the run must give up on GitHub (the `timeout-seconds` input).
+    deadline: Option<tokio::time::Instant>,
+}
+
+/// Whether a successful answer's body is read inside the retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Streamed,
+    Buffered,
 }
 
 /// `X-GitHub-Api-Version` sent with every request.
@@ -108,7 +121,14 @@ impl GitHub {
             repo,
             retry,
             waited: std::sync::Mutex::new(Duration::ZERO),
+            deadline: None,
         })
+    }
+
+    /// Gives up every call (and every wait) that would end after `deadline`.
+    pub fn with_deadline(mut self, deadline: tokio::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// `/repos/{owner}/{repo}` + `suffix`.
@@ -116,8 +136,9 @@ impl GitHub {
         format!("/repos/{}/{}{}", self.repo.owner, self.repo.name, suffix)
     }
 
-    /// Sends one request under the retry policy and returns a successful response, or the error
-    /// GitHub gave (with route, status, message and request id).
+    /// Sends one request under the retry policy and returns a successful response with its body
+    /// still streaming (for a log), or the error GitHub gave (with route, status, message and
+    /// request id). A reset after the headers is the caller's to handle.
     pub async fn send(
         &self,
         operation: &'static str,
@@ -126,51 +147,146 @@ impl GitHub {
         body: Option<&serde_json::Value>,
         idempotence: Idempotence,
     ) -> Result<Response, ApiError> {
+        self.exchange(
+            operation,
+            method,
+            route,
+            body,
+            idempotence,
+            Reading::Streamed,
+        )
+        .await
+    }
+
+    /// [`GitHub::send`] for a JSON answer: the body is read inside the retry, so a connection
+    /// reset in the middle of it is retried like one before the headers.
+    pub async fn send_buffered(
+        &self,
+        operation: &'static str,
+        method: Method,
+        route: &str,
+        body: Option<&serde_json::Value>,
+        idempotence: Idempotence,
+    ) -> Result<Response, ApiError> {
+        self.exchange(
+            operation,
+            method,
+            route,
+            body,
+            idempotence,
+            Reading::Buffered,
+        )
+        .await
+    }
+
+    async fn exchange(
+        &self,
+        operation: &'static str,
+        method: Method,
+        route: &str,
+        body: Option<&serde_json::Value>,
+        idempotence: Idempotence,
+        reading: Reading,
+    ) -> Result<Response, ApiError> {
+        let may_repeat = idempotence == Idempotence::Repeatable;
         let mut attempt = 1;
         loop {
-            let sent = match method {
-                Method::GET => self.octo._get(route).await,
-                Method::POST => self.octo._post(route, body).await,
-                Method::PATCH => self.octo._patch(route, body).await,
-                Method::DELETE => self.octo._delete(route, body).await,
-                _ => unreachable!("no other method is used"),
+            let exchanged = match self
+                .until_deadline(self.attempt(&method, route, body, reading))
+                .await
+            {
+                Some(exchanged) => exchanged,
+                None => return Err(self.past_deadline(operation, &method, route)),
             };
-            let may_repeat = idempotence == Idempotence::Repeatable;
-            let retry_in = match &sent {
-                Err(_) if may_repeat => Some(self.backoff(attempt)),
-                Err(_) => None,
-                Ok(response) if response.status().is_success() => None,
+            let (error, retry_in) = match exchanged {
+                Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
-                    if let Some(wait) = rate_limit_wait(response.status(), response.headers()) {
-                        Some(wait)
-                    } else if response.status().is_server_error() && may_repeat {
-                        Some(self.backoff(attempt))
-                    } else {
-                        None
-                    }
+                    let server_error = response.status().is_server_error();
+                    let answered_by = self.foreign_host(&response);
+                    let mut error =
+                        ApiError::from_response(operation, &method, route, response).await;
+                    error.answered_by = answered_by;
+                    let wait = match &error.rate_limit {
+                        // A refused request had no effect, so even a POST may be sent again.
+                        Some(limit) => {
+                            Some(limit.wait(chrono::Utc::now(), self.retry.unannounced_limit_wait))
+                        }
+                        None if server_error && may_repeat => Some(self.backoff(attempt)),
+                        None => None,
+                    };
+                    (error, wait)
                 }
+                Err(error) => (
+                    ApiError::transport(operation, &method, route, &error),
+                    may_repeat.then(|| self.backoff(attempt)),
+                ),
             };
-            let can_wait = retry_in
-                .filter(|wait| attempt < self.retry.max_attempts && self.take_wait_budget(*wait));
-            match (sent, can_wait) {
-                (_, Some(wait)) => {
-                    tracing::info!(
-                        "{operation}: retrying {route} in {:.1}s (attempt {})",
-                        wait.as_secs_f32(),
-                        attempt + 1
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
+            let Some(wait) = retry_in
+                .filter(|wait| attempt < self.retry.max_attempts && self.take_wait_budget(*wait))
+            else {
+                return Err(error);
+            };
+            let why = match error.status {
+                Some(status) if error.rate_limit.is_some() => {
+                    format!("rate limited (HTTP {})", status.as_u16())
                 }
-                (Ok(response), None) if response.status().is_success() => return Ok(response),
-                (Ok(response), None) => {
-                    return Err(ApiError::from_response(operation, &method, route, response).await)
-                }
-                (Err(error), None) => {
-                    return Err(ApiError::transport(operation, &method, route, &error))
-                }
-            }
+                Some(status) => format!("HTTP {}", status.as_u16()),
+                None => "no answer".to_owned(),
+            };
+            tracing::info!(
+                "{operation}: {why} on {}; retrying in {:.0}s (attempt {} of {})",
+                error.route,
+                wait.as_secs_f32().ceil(),
+                attempt + 1,
+                self.retry.max_attempts
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
+    }
+
+    /// One try: the request, and with [`Reading::Buffered`] its whole body.
+    async fn attempt(
+        &self,
+        method: &Method,
+        route: &str,
+        body: Option<&serde_json::Value>,
+        reading: Reading,
+    ) -> Result<Response, octocrab::Error> {
+        let response = match *method {
+            Method::GET => self.octo._get(route).await,
+            Method::POST => self.octo._post(route, body).await,
+            Method::PATCH => self.octo._patch(route, body).await,
+            Method::DELETE => self.octo._delete(route, body).await,
+            _ => unreachable!("no other method is used"),
+        }?;
+        if reading == Reading::Streamed || !response.status().is_success() {
+            return Ok(response);
+        }
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await?.to_bytes();
+        let body = Full::new(bytes).map_err(|never| match never {}).boxed();
+        Ok(http::Response::from_parts(parts, body))
+    }
+
+    /// The host that answered, when a redirect led away from the API host.
+    fn foreign_host(&self, response: &Response) -> Option<String> {
+        let uri = &response.extensions().get::<RequestUri>()?.0;
+        let host = uri.authority()?;
+        (Some(host) != self.api_authority.as_ref()).then(|| host.host().to_owned())
+    }
+
+    /// Runs `work` until the run's deadline; `None` when the deadline came first.
+    pub async fn until_deadline<F: std::future::Future>(&self, work: F) -> Option<F::Output> {
+        match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, work).await.ok(),
+            None => Some(work.await),
+        }
+    }
+
+    /// The error for a call the run's deadline cut short.
+    fn past_deadline(&self, operation: &'static str, method: &Method, route: &str) -> ApiError {
+        ApiError::timed_out(operation, method, route)
     }
 
     /// GET a JSON document.
@@ -180,7 +296,7 @@ impl GitHub {
         route: &str,
     ) -> Result<T, ApiError> {
         let response = self
-            .send(operation, Method::GET, route, None, Idempotence::Repeatable)
+            .send_buffered(operation, Method::GET, route, None, Idempotence::Repeatable)
             .await?;
         read_json(operation, &Method::GET, route, response).await
     }
@@ -215,7 +331,7 @@ impl GitHub {
         let mut route = first_route.to_owned();
         for _ in 0..max_pages {
             let response = self
-                .send(
+                .send_buffered(
                     operation,
                     Method::GET,
                     &route,
@@ -279,7 +395,10 @@ impl GitHub {
     /// Spends `wait` from the run's retry budget; false when it would exceed it.
     fn take_wait_budget(&self, wait: Duration) -> bool {
         let mut waited = self.waited.lock().unwrap_or_else(|e| e.into_inner());
-        if *waited + wait > self.retry.max_total_wait {
+        let past_deadline = self
+            .deadline
+            .is_some_and(|deadline| tokio::time::Instant::now() + wait >= deadline);
+        if *waited + wait > self.retry.max_total_wait || past_deadline {
             return false;
         }
         *waited += wait;
@@ -301,74 +420,4 @@ pub(super) async fn read_json<T: DeserializeOwned>(
         .map_err(|e| ApiError::transport(operation, method, route, &e))?
         .to_bytes();
     serde_json::from_slice(&bytes).map_err(|e| ApiError::unparsable(operation, method, route, &e))
-}
-
-/// How long GitHub asks us to wait, when the response is a (primary or secondary) rate limit.
-fn rate_limit_wait(status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-    let exhausted = header("x-ratelimit-remaining") == Some("0");
-    let is_limit = status == StatusCode::TOO_MANY_REQUESTS
-        || (status == StatusCode::FORBIDDEN && (retry_after.is_some() || exhausted));
-    if !is_limit {
-        return None;
-    }
-    if let Some(seconds) = retry_after {
-        return Some(Duration::from_secs(seconds));
-    }
-    if exhausted {
-        if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok()) {
-            let now = chrono::Utc::now().timestamp();
-            return Some(Duration::from_secs((reset - now).clamp(1, i64::MAX) as u64));
-        }
-    }
-    // GitHub's advice for a secondary limit without headers: wait at least a minute.
-    Some(Duration::from_secs(60))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (k, v) in pairs {
-            map.insert(*k, v.parse().unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn a_plain_403_is_not_a_rate_limit() {
-        assert_eq!(
-            rate_limit_wait(StatusCode::FORBIDDEN, &HeaderMap::new()),
-            None
-        );
-    }
-
-    #[test]
-    fn retry_after_is_honoured() {
-        let wait = rate_limit_wait(StatusCode::FORBIDDEN, &headers(&[("retry-after", "7")]));
-        assert_eq!(wait, Some(Duration::from_secs(7)));
-    }
-
-    #[test]
-    fn an_exhausted_primary_limit_waits_until_reset() {
-        let reset = (chrono::Utc::now().timestamp() + 30).to_string();
-        let wait = rate_limit_wait(
-            StatusCode::FORBIDDEN,
-            &headers(&[
-                ("x-ratelimit-remaining", "0"),
-                ("x-ratelimit-reset", &reset),
-            ]),
-        )
-        .unwrap();
-        assert!(wait <= Duration::from_secs(30) && wait >= Duration::from_secs(28));
-    }
-
-    #[test]
-    fn a_429_without_headers_waits_a_minute() {
-        let wait = rate_limit_wait(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new());
-        assert_eq!(wait, Some(Duration::from_secs(60)));
-    }
 }

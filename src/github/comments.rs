@@ -57,7 +57,7 @@ impl GitHub {
     pub async fn delete_comment(&self, id: u64) -> Result<(), ApiError> {
         let route = self.repo_route(&format!("/issues/comments/{id}"));
         match self
-            .send(
+            .send_buffered(
                 "deleting a duplicate PR comment",
                 Method::DELETE,
                 &route,
@@ -91,7 +91,7 @@ impl GitHub {
     ) -> Result<Comment, ApiError> {
         let payload = json!({ "body": body });
         let response = self
-            .send(
+            .send_buffered(
                 operation,
                 method.clone(),
                 route,

@@ -4,10 +4,12 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 
 use super::client::Response;
+use super::rate_limit::{self, RateLimit};
 
 /// A failed API call: the operation, the route, GitHub's status and message, and the request id
 /// GitHub support asks for. `hint` is the advice the caller knows how to give (which permission,
-/// which input).
+/// which input). A rate limit carries its own advice, which no caller's hint replaces: a 403
+/// from a limit is not a missing permission.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub operation: &'static str,
@@ -17,6 +19,11 @@ pub struct ApiError {
     pub message: String,
     pub request_id: Option<String>,
     pub hint: Option<String>,
+    /// Set when GitHub refused the call for a rate limit, whatever the status.
+    pub rate_limit: Option<RateLimit>,
+    /// The host that gave the answer when a redirect led away from the API (a log's storage
+    /// host): the token was never sent there, so its permissions are not the cause.
+    pub answered_by: Option<String>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -55,15 +62,15 @@ impl ApiError {
         route: &str,
         response: Response,
     ) -> Self {
-        let status = response.status();
-        let request_id = response
-            .headers()
+        let (parts, body) = response.into_parts();
+        let request_id = parts
+            .headers
             .get("x-github-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        // Error bodies are small JSON documents; a hostile or broken one is cut short.
-        let body = response
-            .into_body()
+        // Error bodies are small JSON documents; a broken one is read as far as it goes and a
+        // hostile one is capped, so an endless body cannot hold the run.
+        let body = http_body_util::Limited::new(body, MAX_ERROR_BODY)
             .collect()
             .await
             .map(|c| c.to_bytes())
@@ -72,14 +79,19 @@ impl ApiError {
             .ok()
             .and_then(|b| b.message)
             .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
+        let message = one_line(&message);
+        let now = chrono::Utc::now();
+        let rate_limit = rate_limit::classify(parts.status, &parts.headers, &message, now);
         ApiError {
             operation,
             method: method.to_string(),
             route: strip_query(route),
-            status: Some(status),
-            message: one_line(&message),
+            status: Some(parts.status),
+            hint: rate_limit.as_ref().map(|limit| limit.advice(now)),
+            message,
             request_id,
-            hint: None,
+            rate_limit,
+            answered_by: None,
         }
     }
 
@@ -98,6 +110,8 @@ impl ApiError {
             message: one_line(message),
             request_id: None,
             hint: None,
+            rate_limit: None,
+            answered_by: None,
         }
     }
 
@@ -109,6 +123,19 @@ impl ApiError {
     ) -> Self {
         Self::without_status(operation, method, route, &format!("{error:#}"))
             .with_hint("Check GITHUB_API_URL and the network; the request never got an answer")
+    }
+
+    /// A call the run's deadline (`timeout-seconds`) cut short.
+    pub(super) fn timed_out(operation: &'static str, method: &Method, route: &str) -> Self {
+        Self::without_status(
+            operation,
+            method,
+            route,
+            "no answer before the run's deadline",
+        )
+        .with_hint(
+            "The `timeout-seconds` input bounds the whole run; raise it if GitHub is slow today",
+        )
     }
 
     pub(super) fn unparsable(
@@ -125,16 +152,27 @@ impl ApiError {
         Self::without_status(operation, &Method::GET, route, message)
     }
 
-    /// Adds the advice the caller can give for this status.
+    /// Adds the advice the caller can give for this status, unless the status came from a rate
+    /// limit (whose advice stays).
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        if self.rate_limit.is_none() {
+            self.hint = Some(hint.into());
+        }
         self
+    }
+
+    /// A refusal for a reason the caller may explain: not a rate limit, which explains itself.
+    pub fn refused(&self, status: u16) -> bool {
+        self.rate_limit.is_none() && self.status_code() == Some(status)
     }
 
     pub fn status_code(&self) -> Option<u16> {
         self.status.map(|s| s.as_u16())
     }
 }
+
+/// GitHub's error documents are a few hundred bytes.
+const MAX_ERROR_BODY: usize = 64 * 1024;
 
 fn strip_query(route: &str) -> String {
     route.split('?').next().unwrap_or(route).to_owned()

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod error;
 pub mod models;
 pub mod pulls;
+pub mod rate_limit;
 pub mod runs;
 
 pub use actions::LogUnavailable;

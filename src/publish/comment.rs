@@ -116,25 +116,26 @@ async fn authors(config: &Config, github: &GitHub) -> Vec<String> {
     authors
 }
 
-/// The warning for a comment that could not be written, with the fix.
+/// The warning for a comment that could not be written, with the fix. A rate limit's 403 keeps
+/// its own advice: it is not a missing permission.
 fn explain(pr: u64, mut error: ApiError) -> String {
-    let status = error.status_code();
-    if matches!(status, Some(403 | 404)) {
+    if error.refused(403) {
         error.hint = None; // the advice below replaces any generic one
-    }
-    match status {
-        Some(403) => format!(
+        format!(
             "could not comment on PR #{pr}: {}. The token may not write PR comments: give the \
              reporting job `permissions: pull-requests: write`. A `pull_request` run from a fork \
              only gets a read-only token; report on fork PRs from a separate `workflow_run` \
              workflow instead (README, \"Pull requests from forks\")",
             error
-        ),
-        Some(404) => format!(
+        )
+    } else if error.refused(404) {
+        error.hint = None;
+        format!(
             "could not comment on PR #{pr}: {}. Check `pr-number`, and that the token can see the \
              repository",
             error
-        ),
-        _ => format!("could not comment on PR #{pr}: {error}"),
+        )
+    } else {
+        format!("could not comment on PR #{pr}: {error}")
     }
 }

@@ -1,7 +1,5 @@
 //! Listing the jobs of a run attempt: pagination, retries, rate limits, and errors that name the fix.
 
-use std::time::Instant;
-
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -107,7 +105,7 @@ async fn a_server_that_ignores_page_cannot_multiply_the_jobs() {
 }
 
 /// The jobs listing answers `first` once, then a page with one passing job.
-async fn mount_jobs_answering_first(server: &MockServer, first: ResponseTemplate) {
+pub async fn mount_jobs_answering_first(server: &MockServer, first: ResponseTemplate) {
     Mock::given(method("GET"))
         .and(path(jobs_route(1)))
         .respond_with(first)
@@ -139,49 +137,6 @@ async fn a_502_is_retried_with_backoff() {
     let dir = tempfile::tempdir().unwrap();
     let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
     assert_eq!(outcome.unwrap().digest.conclusion, "success");
-}
-
-#[tokio::test]
-async fn a_secondary_rate_limit_waits_for_retry_after() {
-    let server = MockServer::start().await;
-    fail_on_unexpected(&server).await;
-    mount_jobs_answering_first(
-        &server,
-        ResponseTemplate::new(403)
-            .insert_header("retry-after", "1")
-            .set_body_json(json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})),
-    )
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let started = Instant::now();
-    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
-    assert!(outcome.is_ok());
-    assert!(
-        started.elapsed().as_millis() >= 1000,
-        "Retry-After: 1 was not honoured"
-    );
-}
-
-#[tokio::test]
-async fn a_rate_limit_longer_than_the_budget_is_an_error_not_a_hang() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "3600")
-                .set_body_json(json!({"message": "API rate limit exceeded"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
-    let error = format!("{:#}", outcome.unwrap_err());
-    assert!(
-        error.contains("HTTP 429") && error.contains("rate limit"),
-        "{error}"
-    );
 }
 
 async fn error_for(status: u16, body: serde_json::Value) -> String {

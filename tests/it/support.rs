@@ -68,9 +68,14 @@ pub async fn fail_on_unexpected(server: &MockServer) {
 
 /// The Actions environment of a reporter job in `octo-org/octo-repo`, talking to `server`.
 pub fn actions_env(server: &MockServer, dir: &std::path::Path) -> HashMap<String, String> {
+    actions_env_at(&server.uri(), dir)
+}
+
+/// [`actions_env`] for an API at `api_url` (a stub that is not wiremock).
+pub fn actions_env_at(api_url: &str, dir: &std::path::Path) -> HashMap<String, String> {
     [
         ("GITHUB_ACTIONS", "true".to_owned()),
-        ("GITHUB_API_URL", server.uri()),
+        ("GITHUB_API_URL", api_url.to_owned()),
         ("GITHUB_SERVER_URL", "https://github.com".into()),
         ("GITHUB_REPOSITORY", OWNER_REPO.into()),
         ("GITHUB_RUN_ID", RUN_ID.to_string()),
@@ -99,6 +104,7 @@ pub fn fast_retry() -> RetryPolicy {
         max_attempts: 4,
         base_backoff: Duration::from_millis(10),
         max_total_wait: Duration::from_secs(5),
+        unannounced_limit_wait: Duration::from_millis(20),
     }
 }
 
