@@ -410,4 +410,6 @@ fn template(
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;

@@ -13,6 +13,8 @@ pub mod event;
 pub mod github;
 pub mod insights;
 pub mod logs;
+#[cfg(test)]
+mod mutate;
 pub mod publish;
 pub mod render;
 pub mod replay;

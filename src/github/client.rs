@@ -389,19 +389,25 @@ impl GitHub {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        self.retry.base_backoff * 2u32.saturating_pow(attempt.saturating_sub(1))
+        self.retry
+            .base_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
     }
 
     /// Spends `wait` from the run's retry budget; false when it would exceed it.
     fn take_wait_budget(&self, wait: Duration) -> bool {
         let mut waited = self.waited.lock().unwrap_or_else(|e| e.into_inner());
-        let past_deadline = self
-            .deadline
-            .is_some_and(|deadline| tokio::time::Instant::now() + wait >= deadline);
-        if *waited + wait > self.retry.max_total_wait || past_deadline {
+        // A server chooses `wait` (`Retry-After: 18446744073709551615`): no sum may overflow.
+        let past_deadline = self.deadline.is_some_and(|deadline| {
+            tokio::time::Instant::now()
+                .checked_add(wait)
+                .is_none_or(|end| end >= deadline)
+        });
+        let total = waited.saturating_add(wait);
+        if total > self.retry.max_total_wait || past_deadline {
             return false;
         }
-        *waited += wait;
+        *waited = total;
         true
     }
 }

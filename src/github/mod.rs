@@ -6,6 +6,8 @@ pub mod client;
 pub mod comments;
 pub mod error;
 pub mod models;
+#[cfg(test)]
+mod props;
 pub mod pulls;
 pub mod rate_limit;
 pub mod runs;

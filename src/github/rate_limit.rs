@@ -72,7 +72,8 @@ impl RateLimit {
         match self {
             RateLimit::Primary { reset: Some(reset) } => {
                 // The reset second itself may still be refused: one more second.
-                (*reset - now).to_std().unwrap_or(Duration::ZERO) + Duration::from_secs(1)
+                let until = (*reset - now).to_std().unwrap_or(Duration::ZERO);
+                until.saturating_add(Duration::from_secs(1))
             }
             RateLimit::Secondary {
                 retry_after: Some(after),
