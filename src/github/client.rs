@@ -105,6 +105,8 @@ impl GitHub {
             // The REST version the models here were written against. It is GitHub's default,
             // supported until at least 2028 and known to GitHub Enterprise Server; naming it
             // keeps a later default from changing shapes under us (GitHub's docs ask for it).
+            // 2026-03-10, the first version with breaking changes, changes `GET /rate_limit`,
+            // team creation, contents listings and pre-receive hooks: none of the calls here.
             .add_header(
                 http::HeaderName::from_static("x-github-api-version"),
                 API_VERSION.to_owned(),

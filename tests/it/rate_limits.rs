@@ -143,3 +143,23 @@ async fn a_rate_limited_comment_is_not_blamed_on_the_pull_requests_permission() 
     assert!(!warning.contains("pull-requests: write"), "{warning}");
     assert!(dir.path().join("summary.md").exists());
 }
+
+/// A server picks the wait; the largest one it can write is refused, not added up (overflow).
+#[tokio::test]
+async fn a_retry_after_no_clock_can_hold_is_an_error_not_a_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("retry-after", u64::MAX.to_string().as_str())
+                .set_body_json(json!({ "message": SECONDARY })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
+    let error = format!("{:#}", outcome.unwrap_err());
+    assert!(error.contains("secondary rate limit"), "{error}");
+}
