@@ -11,7 +11,7 @@ mod insights;
 
 use crate::cli::Format;
 use crate::config::{CommentMode, Config, Source};
-use crate::digest::{Digest, RunData, RunInfo};
+use crate::digest::{self, Digest, RunData, RunInfo};
 use crate::github::models::{Annotation, Conclusion, Job, Status};
 use crate::github::{GitHub, LogUnavailable, RetryPolicy};
 use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
@@ -90,6 +90,8 @@ impl Fetcher {
         let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
         let mut analyzer = LogAnalyzer::new(&steps, options);
         match self {
+            // GitHub serves a job's log only once the job has ended (404 until then).
+            Fetcher::Api(_) if digest::is_unfinished(job) => return Err(LogUnavailable::Running),
             Fetcher::Api(github) => {
                 let (deadline, allowed) = time.for_one_log();
                 let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
@@ -216,10 +218,11 @@ async fn explain_failures(
     time: &TimeLimits,
     degraded: &mut Vec<String>,
 ) -> (Excerpts, HashMap<u64, Vec<Annotation>>) {
+    // A cancellation explains nothing next to a failure (fail-fast cancels the other legs):
+    // cancelled jobs are explained only in a run where nothing failed.
+    let any_failed = jobs.iter().any(digest::has_failed);
     let explained = jobs.iter().filter(|j| {
-        j.conclusion
-            .as_ref()
-            .is_some_and(|c| c.is_failure() || *c == Conclusion::Cancelled)
+        digest::has_failed(j) || (!any_failed && j.conclusion == Some(Conclusion::Cancelled))
     });
     let options = ExcerptOptions {
         max_lines: config.max_lines,
@@ -285,11 +288,14 @@ fn print_untrusted(stdout: &mut dyn Write, config: &Config, text: &str) -> anyho
     Ok(())
 }
 
-/// The reporter's own job is still running while it reports; it is not a result.
+/// The reporter's own job is still running while it reports: it is not a result, unless one of
+/// its steps already failed (the reporter runs as an `if: failure()` step of the failing job),
+/// and then it is the very failure to report.
 fn is_own_job(job: &Job, config: &Config) -> bool {
     job.status != Some(Status::Completed)
         && config.runner_name.is_some()
         && job.runner_name == config.runner_name
+        && !digest::has_failed(job)
 }
 
 async fn fetch_jobs(
@@ -308,7 +314,7 @@ async fn fetch_jobs(
             let github =
                 GitHub::new(api_url, Some(token), repo.clone(), retry)?.with_deadline(deadline);
             let jobs = github.list_jobs(*run_id, *attempt).await?;
-            let run = run_info(
+            let mut run = run_info(
                 &jobs,
                 repo.to_string(),
                 *run_id,
@@ -316,6 +322,14 @@ async fn fetch_jobs(
                 config.server_url.clone(),
                 None,
             );
+            if jobs.is_empty() {
+                // A run without jobs: why (an invalid workflow file) is only on the run itself.
+                let read = github.workflow_run(*run_id).await.with_context(|| {
+                    format!("run {run_id} has no jobs, and reading the run to say why failed")
+                })?;
+                run.conclusion = read.conclusion;
+                run.workflow = run.workflow.or(read.name);
+            }
             Ok((Fetcher::Api(github), jobs, run))
         }
         Source::Replay(dir) => {
@@ -377,5 +391,6 @@ fn run_info(
         head_sha_short: head_sha.as_deref().map(crate::digest::short_sha),
         head_sha,
         head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
+        ..RunInfo::default()
     }
 }

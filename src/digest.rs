@@ -7,24 +7,35 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::github::models::{Annotation, Conclusion, Job, Status};
+use crate::github::models::{Annotation, Conclusion, Job};
 use crate::github::LogUnavailable;
 use crate::insights::{Insights, JobMarks};
 use crate::logs::{ExcerptLine, JobExcerpt};
 
 use annotations::annotation_views;
 pub use annotations::AnnotationView;
+pub use category::{has_failed, is_unfinished};
+use category::{icon, status_text, verdict, Category};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Digest {
     pub run: RunInfo,
-    /// `success`, `failure` or `cancelled`: the outcome of the reported jobs.
+    /// The outcome of the reported jobs: `failure` (something failed, even if other jobs still
+    /// run), `in_progress` (nothing failed yet, something still runs: never a pass),
+    /// `cancelled`, `success` (every job finished and none failed), `startup_failure` (the
+    /// workflow file is invalid: GitHub started no job) or `no_jobs` (nothing to report).
     pub conclusion: String,
     pub totals: Totals,
     /// Every reported job, in the API's order.
     pub jobs: Vec<JobSummary>,
-    /// The jobs that failed (or were cancelled), with what explains them.
+    /// The jobs that failed, with what explains them; the cancelled ones too when nothing failed.
     pub failed_jobs: Vec<FailedJob>,
+    /// Jobs cancelled in a run where another job failed (fail-fast, or a cancel after the
+    /// failure): named once, not explained (a cancellation explains nothing). At most
+    /// [`MAX_NAMED_CANCELLED`]; `totals.cancelled` counts them all.
+    pub cancelled_after_failure: Vec<JobLink>,
+    /// Jobs cancelled after the failure beyond the ones named in `cancelled_after_failure`.
+    pub cancelled_unnamed: usize,
     /// Failed jobs left out of `failed_jobs` to respect a size limit ("… and N more").
     pub omitted_failed_jobs: usize,
     /// Jobs left out of `jobs` to respect a size limit.
@@ -33,18 +44,24 @@ pub struct Digest {
     pub insights: Insights,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RunInfo {
     pub id: u64,
     pub attempt: Option<u32>,
     pub repository: String,
     pub workflow: Option<String>,
+    /// `workflow` cut to [`MAX_TITLE_CHARS`] for headings (a `run:` line can name a workflow).
+    pub workflow_title: Option<String>,
     pub head_sha: Option<String>,
     /// The first 7 characters of `head_sha`.
     pub head_sha_short: Option<String>,
     pub head_branch: Option<String>,
     /// The run's page (attempt-specific when the attempt is known).
     pub url: String,
+    /// The run's own conclusion, read only for a run without jobs (to tell an invalid workflow
+    /// file from a run with nothing to report); the digest's `conclusion` is what templates use.
+    #[serde(skip)]
+    pub conclusion: Option<Conclusion>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -54,9 +71,23 @@ pub struct Totals {
     pub cancelled: usize,
     pub succeeded: usize,
     pub skipped: usize,
-    /// Not completed yet, or a conclusion without a category (neutral, unknown …).
+    /// Not finished, and no step failed yet.
+    pub running: usize,
+    /// Finished with a conclusion without a category (neutral, stale, unknown …).
     pub other: usize,
 }
+
+/// A job named with its link.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobLink {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// Cancelled jobs named after a failure; the rest are counted.
+pub const MAX_NAMED_CANCELLED: usize = 20;
+/// Characters of a workflow name in a heading.
+pub const MAX_TITLE_CHARS: usize = 60;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct JobSummary {
@@ -83,6 +114,9 @@ pub struct FailedJob {
     pub id: u64,
     pub name: String,
     pub conclusion: String,
+    /// What happened, in words: `failed`, `timed out`, `was cancelled`, `could not start`,
+    /// `is failing (still running)`.
+    pub verdict: &'static str,
     pub icon: &'static str,
     pub url: Option<String>,
     /// Steps whose conclusion is a failure, in order.
@@ -122,40 +156,71 @@ impl Digest {
     pub fn build(data: RunData) -> Digest {
         let mut totals = Totals::default();
         let mut jobs = Vec::with_capacity(data.jobs.len());
+        let categories: Vec<Category> = data.jobs.iter().map(Category::of).collect();
+        let any_failed = categories.contains(&Category::Failed);
         let mut failed_jobs = Vec::new();
-        for job in &data.jobs {
-            let category = Category::of(job);
+        let mut cancelled_after_failure = Vec::new();
+        for (job, &category) in data.jobs.iter().zip(&categories) {
             totals.jobs += 1;
             match category {
                 Category::Failed => totals.failed += 1,
                 Category::Cancelled => totals.cancelled += 1,
                 Category::Succeeded => totals.succeeded += 1,
                 Category::Skipped => totals.skipped += 1,
+                Category::Running => totals.running += 1,
                 Category::Other => totals.other += 1,
             }
             let summary = JobSummary::of(job, category);
-            if matches!(category, Category::Failed | Category::Cancelled) {
-                failed_jobs.push(FailedJob::of(job, &summary, &data));
+            match category {
+                // Beyond the named ones, `totals.cancelled` counts them.
+                Category::Cancelled if any_failed => cancelled_after_failure.push(JobLink {
+                    name: job.name.clone(),
+                    url: job.html_url.clone(),
+                }),
+                Category::Failed | Category::Cancelled => {
+                    failed_jobs.push(FailedJob::of(job, &summary, &data))
+                }
+                _ => {}
             }
             jobs.push(summary);
         }
         let conclusion = if totals.failed > 0 {
             "failure"
+        } else if totals.jobs == 0 {
+            match data.run.conclusion {
+                Some(Conclusion::StartupFailure) => "startup_failure",
+                _ => "no_jobs",
+            }
+        } else if totals.running > 0 {
+            "in_progress"
         } else if totals.cancelled > 0 {
             "cancelled"
         } else {
             "success"
         };
+        let cancelled_unnamed = cancelled_after_failure
+            .len()
+            .saturating_sub(MAX_NAMED_CANCELLED);
+        cancelled_after_failure.truncate(MAX_NAMED_CANCELLED);
+        let mut run = data.run;
+        run.workflow_title = run.workflow.as_deref().map(title);
         Digest {
-            run: data.run,
+            run,
             conclusion: conclusion.into(),
             totals,
             jobs,
             failed_jobs,
+            cancelled_after_failure,
+            cancelled_unnamed,
             omitted_failed_jobs: 0,
             omitted_jobs: 0,
             insights: Insights::default(),
         }
+    }
+
+    /// Whether the digest reports something broken that a PR author must act on.
+    pub fn is_red(&self) -> bool {
+        matches!(self.conclusion.as_str(), "failure" | "startup_failure")
     }
 
     /// Caps every excerpt at `max_lines` (used to fit a size budget), keeping the most
@@ -236,49 +301,14 @@ fn excerpt_text(lines: &[ExcerptLine]) -> String {
     text
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Category {
-    Failed,
-    Cancelled,
-    Succeeded,
-    Skipped,
-    Other,
-}
-
-impl Category {
-    fn of(job: &Job) -> Category {
-        match &job.conclusion {
-            Some(c) if c.is_failure() => Category::Failed,
-            Some(Conclusion::Cancelled) => Category::Cancelled,
-            Some(Conclusion::Success) => Category::Succeeded,
-            Some(Conclusion::Skipped) => Category::Skipped,
-            _ => Category::Other,
-        }
+/// A heading's form of a name: at most [`MAX_TITLE_CHARS`] characters, `…` where it was cut.
+fn title(name: &str) -> String {
+    let name = name.trim();
+    if name.chars().count() <= MAX_TITLE_CHARS {
+        return name.to_owned();
     }
-}
-
-fn icon(job: &Job) -> &'static str {
-    match (&job.status, &job.conclusion) {
-        (_, Some(Conclusion::Success)) => "✅",
-        (_, Some(Conclusion::TimedOut)) => "⌛",
-        (_, Some(c)) if c.is_failure() => "❌",
-        (_, Some(Conclusion::Cancelled)) => "🚫",
-        (_, Some(Conclusion::Skipped)) => "⏭️",
-        (Some(Status::Completed), _) => "➖",
-        (_, None) => "⏳",
-        _ => "➖",
-    }
-}
-
-fn status_text(status: &Option<Status>) -> String {
-    match status {
-        None => String::new(),
-        Some(Status::Other(s)) => s.clone(),
-        Some(s) => serde_json::to_value(s)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-    }
+    let cut: String = name.chars().take(MAX_TITLE_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
 }
 
 /// A commit's short form, as GitHub shows it (7 characters).
@@ -364,6 +394,7 @@ impl FailedJob {
             id: job.id,
             name: job.name.clone(),
             conclusion: summary.conclusion.clone(),
+            verdict: verdict(job),
             icon: summary.icon,
             url: job.html_url.clone(),
             failed_steps,
@@ -379,5 +410,6 @@ impl FailedJob {
 }
 
 mod annotations;
+mod category;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::github::models::Status;
 use crate::logs::LineKind;
 
 fn job(id: u64, name: &str, conclusion: &str) -> Job {
@@ -25,6 +26,7 @@ fn run_info() -> RunInfo {
         head_sha_short: Some("abcdef0".into()),
         head_branch: None,
         url: "https://github.com/o/r/actions/runs/1".into(),
+        ..Default::default()
     }
 }
 
@@ -79,13 +81,83 @@ fn totals_conclusion_and_durations() {
             .iter()
             .map(|j| j.name.as_str())
             .collect::<Vec<_>>(),
-        ["b", "c", "e"]
+        ["b", "e"],
+        "a job cancelled next to a failure is named, not explained"
     );
+    assert_eq!(digest.cancelled_after_failure[0].name, "c");
     assert_eq!(
         digest.failed_jobs[0].failing_step.as_deref(),
         Some("Run tests")
     );
     assert_eq!(digest.jobs[4].icon, "⌛");
+    assert_eq!(digest.failed_jobs[1].verdict, "timed out");
+}
+
+fn running(id: u64, name: &str, failed_step: bool) -> Job {
+    let mut job = job(id, name, "success");
+    job.status = Some(Status::InProgress);
+    job.conclusion = None;
+    job.completed_at = None;
+    job.steps[1].conclusion = failed_step.then_some(Conclusion::Failure);
+    job.steps[2].conclusion = None;
+    job
+}
+
+#[test]
+fn a_running_job_is_never_a_pass_and_a_failed_step_fails_it_while_it_runs() {
+    let digest = build(
+        vec![job(1, "a", "success"), running(2, "b", false)],
+        HashMap::new(),
+    );
+    assert_eq!(digest.conclusion, "in_progress");
+    assert_eq!((digest.totals.running, digest.totals.succeeded), (1, 1));
+    assert_eq!(digest.jobs[1].icon, "⏳");
+
+    let digest = build(
+        vec![running(1, "test", true), running(2, "lint", false)],
+        HashMap::new(),
+    );
+    assert_eq!(digest.conclusion, "failure");
+    assert!(digest.is_red());
+    assert_eq!(digest.failed_jobs[0].verdict, "is failing (still running)");
+    assert_eq!(
+        digest.failed_jobs[0].failing_step.as_deref(),
+        Some("Run tests")
+    );
+}
+
+#[test]
+fn a_run_without_jobs_says_whether_the_workflow_could_not_start() {
+    assert_eq!(build(vec![], HashMap::new()).conclusion, "no_jobs");
+    let digest = Digest::build(RunData {
+        run: RunInfo {
+            conclusion: Some(Conclusion::StartupFailure),
+            ..run_info()
+        },
+        server_url: "https://github.com".into(),
+        jobs: vec![],
+        excerpts: HashMap::new(),
+        annotations: HashMap::new(),
+    });
+    assert_eq!(digest.conclusion, "startup_failure");
+    assert!(digest.is_red());
+}
+
+#[test]
+fn long_workflow_names_are_cut_for_headings() {
+    let digest = Digest::build(RunData {
+        run: RunInfo {
+            workflow: Some("x".repeat(600)),
+            ..run_info()
+        },
+        server_url: "https://github.com".into(),
+        jobs: vec![],
+        excerpts: HashMap::new(),
+        annotations: HashMap::new(),
+    });
+    let title = digest.run.workflow_title.unwrap();
+    assert_eq!(title.chars().count(), MAX_TITLE_CHARS);
+    assert!(title.ends_with('…'));
 }
 
 #[test]

@@ -21,6 +21,8 @@ const MAX_LOG_DOWNLOADS: u32 = 3;
 pub enum LogUnavailable {
     /// 404: the job is still running, or its log is not uploaded yet.
     NotYet,
+    /// The jobs API shows the job running: GitHub serves its log once it ends, so none was asked.
+    Running,
     /// 410: the log is past the repository's retention period.
     Expired,
     /// Anything else (403 without `actions: read`, the blob host failing mid-stream …).
@@ -33,6 +35,12 @@ impl std::fmt::Display for LogUnavailable {
             LogUnavailable::NotYet => {
                 write!(f, "the log is not available yet (job still running?)")
             }
+            LogUnavailable::Running => write!(
+                f,
+                "the job is still running, and GitHub serves its log only once it ends; for the \
+                 excerpt, report from a job that runs after it (README, \"In the failing job \
+                 itself\")"
+            ),
             LogUnavailable::Expired => write!(f, "the log has expired (past the retention period)"),
             LogUnavailable::Failed(why) => write!(f, "the log could not be downloaded: {why}"),
         }

@@ -12,6 +12,9 @@ use super::models::{Conclusion, Job};
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkflowRun {
     pub id: u64,
+    /// The workflow's name (or the run's `run-name`).
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub workflow_id: Option<u64>,
     #[serde(default)]

@@ -52,6 +52,7 @@ fn digest() -> Digest {
             head_sha_short: None,
             head_branch: None,
             url: "https://github.com/o/r/actions/runs/1/attempts/2".into(),
+            ..Default::default()
         },
         server_url: "https://github.com".into(),
         jobs,

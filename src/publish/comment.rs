@@ -30,8 +30,10 @@ pub async fn publish(
     let create = match config.comment {
         CommentMode::Never => return Ok(Published::Skipped("`comment: never`".into())),
         CommentMode::Always => true,
-        // A green run updates an existing digest to "resolved" but never opens one.
-        CommentMode::OnFailure => digest.conclusion != "success",
+        CommentMode::OnFailure => match on_failure(digest) {
+            Ok(create) => create,
+            Err(why) => return Ok(Published::Skipped(why.into())),
+        },
     };
     let pr = match find_pr(config, github, digest).await {
         Ok(Some(pr)) => pr,
@@ -53,6 +55,26 @@ pub async fn publish(
             "the run passed and PR #{pr} has no digest to resolve; no comment"
         ))),
         Err(e) => Err(explain(pr, e)),
+    }
+}
+
+/// `comment: on-failure`: whether to create a comment (`true`), only update an existing one to
+/// "resolved" (`false`), or leave the PR alone (why). Only a finished run may resolve, and only
+/// a failure opens a comment: a cancelled run (superseded by a newer push, most often) and a run
+/// whose jobs are still running explain nothing yet.
+fn on_failure(digest: &Digest) -> Result<bool, &'static str> {
+    match digest.conclusion.as_str() {
+        "success" => Ok(false),
+        _ if digest.is_red() => Ok(true),
+        "cancelled" => Err(
+            "the run was cancelled and nothing failed: a cancellation explains \
+                           nothing, so the PR comment is left as it is",
+        ),
+        "in_progress" => Err(
+            "jobs are still running and none has failed: nothing to report \
+                             yet, so the PR comment is left as it is",
+        ),
+        _ => Err("the run has no jobs to report; the PR comment is left as it is"),
     }
 }
 

@@ -25,7 +25,14 @@ impl Sticky<'_> {
     pub async fn publish(&mut self, body: &str, create: bool) -> Result<Option<Comment>, ApiError> {
         let mut existing = self.ours().await?.into_iter();
         if let Some(oldest) = existing.next() {
-            return self.converge(oldest, existing, body, None).await.map(Some);
+            match self.converge(oldest, existing, body, None).await {
+                // Deleted between the listing and the update (by a person, or a rival run
+                // converging): what was there is gone, so the digest is written afresh.
+                Err(e) if e.refused(404) => {
+                    tracing::info!("the digest comment was deleted while being updated ({e})");
+                }
+                converged => return converged.map(Some),
+            }
         }
         if !create {
             return Ok(None);

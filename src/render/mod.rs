@@ -124,15 +124,35 @@ fn register(
     }
 }
 
-/// The hidden first line that finds this workflow's comment again. The key is the workflow's
-/// name, which anyone who can edit a workflow controls: keep it from closing the comment.
+/// The hidden first line that finds a comment again: `<!-- failure-digest:KEY -->`.
+///
+/// The key (a workflow's name, untrusted) is written injectively, so distinct names never share
+/// a comment (`CI` and `CI `, `pre-commit` and `precommit`, `<CI>` and `CI`): letters, digits,
+/// `_` and `.` as they are, every other byte as `%XX`. No name can close the HTML comment (`-`
+/// and `>` are encoded). A long name keeps its first 100 characters and a fingerprint of the
+/// whole, so the line stays short and two long names still differ.
 pub fn marker(key: &str) -> String {
-    let key: String = key
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | '-' | '!'))
-        .take(100)
-        .collect();
-    format!("<!-- failure-digest:{} -->", key.trim())
+    const SHOWN: usize = 100;
+    let shown: String = key.chars().take(SHOWN).collect();
+    let mut encoded = String::with_capacity(shown.len());
+    for byte in shown.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' => encoded.push(byte as char),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    if shown.len() < key.len() {
+        encoded.push_str(&format!("~{:016x}", fnv1a(key.as_bytes())));
+    }
+    format!("<!-- failure-digest:{encoded} -->")
+}
+
+/// FNV-1a, 64 bits: stable across Rust releases and platforms (std's hasher promises neither),
+/// which a marker written by one release and read by the next needs.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

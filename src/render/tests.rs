@@ -45,6 +45,7 @@ fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
         head_sha_short: Some("abc1234".into()),
         head_branch: None,
         url: "https://github.com/o/r/actions/runs/1".into(),
+        ..Default::default()
     };
     Digest::build(RunData {
         run,
@@ -70,8 +71,38 @@ fn the_comment_starts_with_the_marker() {
 fn marker_keys_cannot_close_the_comment() {
     assert_eq!(
         marker("CI --> <img src=x>"),
-        "<!-- failure-digest:CI  img src=x -->"
+        "<!-- failure-digest:CI%20%2D%2D%3E%20%3Cimg%20src%3Dx%3E -->"
     );
+}
+
+#[test]
+fn distinct_names_give_distinct_markers_and_plain_names_keep_theirs() {
+    assert_eq!(marker("CI"), "<!-- failure-digest:CI -->");
+    let names = [
+        "CI",
+        "CI ",
+        " CI",
+        "pre-commit",
+        "precommit",
+        "<CI>",
+        "C\nI",
+        "CI\n",
+        "ci",
+        "CÍ",
+    ];
+    let markers: std::collections::HashSet<String> = names.iter().map(|n| marker(n)).collect();
+    assert_eq!(markers.len(), names.len(), "{markers:?}");
+    let long_a = format!("{}a", "x".repeat(300));
+    let long_b = format!("{}b", "x".repeat(300));
+    assert_ne!(marker(&long_a), marker(&long_b));
+    assert!(marker(&long_a).len() < 150, "{}", marker(&long_a));
+    for name in names.iter().copied().chain([long_a.as_str()]) {
+        let m = marker(name);
+        assert!(
+            !m[4..m.len() - 3].contains("--") && !m[4..].contains('\n'),
+            "{m}"
+        );
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod jobs;
 mod logs;
 mod rate_limits;
 mod raw_http;
+mod situations;
 mod support;
 mod templates;
 mod thread;

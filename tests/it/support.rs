@@ -133,3 +133,45 @@ pub fn failed_step_log(lines: &[&str]) -> String {
     log.push_str("2020-01-20T17:42:47.9000000Z ##[error]Process completed with exit code 101.\n");
     log
 }
+
+/// [`job`] as the jobs API shows it while it runs: no conclusion yet, the steps after
+/// `failed_step` (or all, without one) not finished.
+pub fn running_job(id: u64, name: &str, failed_step: Option<u64>) -> Value {
+    let mut job = job(id, name, "success", failed_step);
+    job["status"] = json!("in_progress");
+    job["conclusion"] = Value::Null;
+    job["completed_at"] = Value::Null;
+    for step in job["steps"].as_array_mut().unwrap() {
+        let n = step["number"].as_u64().unwrap();
+        if failed_step.is_none_or(|failed| n > failed) {
+            step["status"] = json!("in_progress");
+            step["conclusion"] = Value::Null;
+        }
+    }
+    job
+}
+
+/// Mounts `jobs` as the run's listing and, for each `(id, log)`, its log and empty annotations.
+pub async fn mount_jobs_and_logs(server: &MockServer, jobs: Vec<Value>, logs: &[(u64, &str)]) {
+    use wiremock::matchers::{method, path};
+    Mock::given(method("GET"))
+        .and(path(jobs_route(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
+        .mount(server)
+        .await;
+    for (id, log) in logs {
+        Mock::given(method("GET"))
+            .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
+            .respond_with(ResponseTemplate::new(200).set_body_string(*log))
+            .expect(1)
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/repos/{OWNER_REPO}/check-runs/{id}/annotations"
+            )))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+            .mount(server)
+            .await;
+    }
+}

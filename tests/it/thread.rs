@@ -52,6 +52,8 @@ pub struct Thread {
     post_status: u16,
     /// A concurrent run's comment, created just before ours by the POST.
     rival: Option<String>,
+    /// Someone deletes the comment just before our PATCH reaches it.
+    deleted_before_patch: bool,
 }
 
 impl Thread {
@@ -62,11 +64,17 @@ impl Thread {
             comments: Arc::new(Mutex::new(comments)),
             post_status: 201,
             rival: None,
+            deleted_before_patch: false,
         }
     }
 
     pub fn post_status(mut self, status: u16) -> Self {
         self.post_status = status;
+        self
+    }
+
+    pub fn deleted_before_patch(mut self) -> Self {
+        self.deleted_before_patch = true;
         self
     }
 
@@ -193,6 +201,9 @@ impl Respond for Thread {
             }
             "PATCH" => {
                 let id = id_in_path();
+                if self.deleted_before_patch {
+                    comments.retain(|c| c["id"] != json!(id));
+                }
                 let Some(found) = comments.iter_mut().find(|c| c["id"] == json!(id)) else {
                     return ResponseTemplate::new(404)
                         .set_body_json(json!({"message": "Not Found"}));
