@@ -4,19 +4,21 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use anyhow::Context;
 use futures_util::stream::{self, StreamExt};
 
+mod fetch;
 mod insights;
 
+use fetch::fetch_jobs;
+
 use crate::cli::Format;
-use crate::config::{CommentMode, Config, Source};
-use crate::digest::{self, Digest, RunData, RunInfo};
+use crate::config::{CommentMode, Config};
+use crate::digest::{self, Digest, RunData};
 use crate::github::models::{Annotation, Conclusion, Job, Status};
 use crate::github::{GitHub, LogUnavailable, RetryPolicy};
 use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
 use crate::publish;
-use crate::publish::comment::Published;
+use crate::publish::comment::{Action, Published};
 use crate::render::{marker, Renderer};
 use crate::replay::Recording;
 
@@ -161,7 +163,13 @@ pub async fn run(
         excerpts,
         annotations,
     });
-    insights::add(&mut digest, &fetcher, config, &mut degraded).await;
+    let commenting = config.comment != CommentMode::Never && !config.dry_run;
+    let plan = match (&fetcher, commenting) {
+        (Fetcher::Api(github), true) => Some(publish::comment::plan(config, github, &digest).await),
+        _ => None,
+    };
+    let pr_base = plan.as_ref().and_then(|plan| plan.base_branch.clone());
+    insights::add(&mut digest, &fetcher, config, pr_base, &mut degraded).await;
     if config.format == Format::Json {
         let json = serde_json::to_string_pretty(&digest)? + "\n";
         print_untrusted(stdout, config, &json)?;
@@ -183,10 +191,17 @@ pub async fn run(
         let comment = renderer.comment(&digest, &comment_key(config, &digest))?;
         writeln!(stdout, "\n----- comment -----")?;
         print_untrusted(stdout, config, &comment)?;
-    } else if let (Fetcher::Api(github), true) = (&fetcher, config.comment != CommentMode::Never) {
-        let key = comment_key(config, &digest);
-        let body = renderer.comment(&digest, &key)?;
-        match publish::comment::publish(config, github, &digest, &body, &marker(&key)).await {
+    } else if let (Fetcher::Api(github), Some(plan)) = (&fetcher, plan) {
+        let written = match plan.action {
+            Action::Skip(why) => Ok(Published::Skipped(why)),
+            Action::Warn(warning) => Err(warning),
+            Action::Write { pr, create } => {
+                let key = comment_key(config, &digest);
+                let body = renderer.comment(&digest, &key)?;
+                publish::comment::write(config, github, pr, create, &body, &marker(&key)).await
+            }
+        };
+        match written {
             Ok(Published::Written(url)) => comment_url = Some(url),
             Ok(Published::Skipped(why)) => writeln!(stdout, "failure-digest: {why}")?,
             Err(warning) => degraded.push(warning),
@@ -296,101 +311,4 @@ fn is_own_job(job: &Job, config: &Config) -> bool {
         && config.runner_name.is_some()
         && job.runner_name == config.runner_name
         && !digest::has_failed(job)
-}
-
-async fn fetch_jobs(
-    config: &Config,
-    retry: RetryPolicy,
-    deadline: tokio::time::Instant,
-) -> anyhow::Result<(Fetcher, Vec<Job>, RunInfo)> {
-    match &config.source {
-        Source::Api {
-            api_url,
-            token,
-            repo,
-            run_id,
-            attempt,
-        } => {
-            let github =
-                GitHub::new(api_url, Some(token), repo.clone(), retry)?.with_deadline(deadline);
-            let jobs = github.list_jobs(*run_id, *attempt).await?;
-            let mut run = run_info(
-                &jobs,
-                repo.to_string(),
-                *run_id,
-                *attempt,
-                config.server_url.clone(),
-                None,
-            );
-            if jobs.is_empty() {
-                // A run without jobs: why (an invalid workflow file) is only on the run itself.
-                let read = github.workflow_run(*run_id).await.with_context(|| {
-                    format!("run {run_id} has no jobs, and reading the run to say why failed")
-                })?;
-                run.conclusion = read.conclusion;
-                run.workflow = run.workflow.or(read.name);
-            }
-            Ok((Fetcher::Api(github), jobs, run))
-        }
-        Source::Replay(dir) => {
-            let recording = Recording::open(dir)?;
-            let jobs = recording.jobs.clone();
-            let repository = recording
-                .meta
-                .repository
-                .clone()
-                .or_else(|| repository_of(&jobs))
-                .context("the recording names no repository: add run.json with {\"repository\": \"owner/name\"}")?;
-            let run_id = jobs.iter().find_map(|j| j.run_id).unwrap_or_default();
-            let attempt = jobs.iter().find_map(|j| j.run_attempt);
-            let server = recording
-                .meta
-                .server_url
-                .clone()
-                .unwrap_or_else(|| config.server_url.clone());
-            let run = run_info(
-                &jobs,
-                repository,
-                run_id,
-                attempt,
-                server,
-                recording.meta.workflow.clone(),
-            );
-            Ok((Fetcher::Replay(recording), jobs, run))
-        }
-    }
-}
-
-/// `owner/name` from a job's `run_url` (`…/repos/{owner}/{name}/actions/runs/{id}`).
-fn repository_of(jobs: &[Job]) -> Option<String> {
-    let url = jobs.iter().find_map(|j| j.run_url.as_deref())?;
-    let rest = url.split("/repos/").nth(1)?;
-    let mut parts = rest.split('/');
-    Some(format!("{}/{}", parts.next()?, parts.next()?))
-}
-
-fn run_info(
-    jobs: &[Job],
-    repository: String,
-    id: u64,
-    attempt: Option<u32>,
-    server_url: String,
-    workflow: Option<String>,
-) -> RunInfo {
-    let head_sha = jobs.iter().find_map(|j| j.head_sha.clone());
-    let attempt = attempt.or_else(|| jobs.iter().find_map(|j| j.run_attempt));
-    RunInfo {
-        id,
-        attempt,
-        url: match attempt {
-            Some(n) => format!("{server_url}/{repository}/actions/runs/{id}/attempts/{n}"),
-            None => format!("{server_url}/{repository}/actions/runs/{id}"),
-        },
-        repository,
-        workflow: workflow.or_else(|| jobs.iter().find_map(|j| j.workflow_name.clone())),
-        head_sha_short: head_sha.as_deref().map(crate::digest::short_sha),
-        head_sha,
-        head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
-        ..RunInfo::default()
-    }
 }

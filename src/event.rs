@@ -25,6 +25,12 @@ pub struct TriggeringRun {
     pub workflow_name: Option<String>,
     /// `workflow_run.pull_requests` whose base is this repository: empty for PRs from forks.
     pub pr_numbers: Vec<u64>,
+    /// What triggered that run (`pull_request`, `push` …).
+    pub event: Option<String>,
+    /// The branch it built, and, when it came from a fork, the fork's owner: with them a fork's
+    /// PR can be found (`GET /pulls?head=owner:branch`).
+    pub head_branch: Option<String>,
+    pub head_owner: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -77,6 +83,26 @@ struct WorkflowRunPayload {
     head_sha: Option<String>,
     #[serde(default)]
     pull_requests: Option<Vec<WorkflowRunPr>>,
+    #[serde(default)]
+    event: Option<String>,
+    #[serde(default)]
+    head_branch: Option<String>,
+    #[serde(default)]
+    head_repository: Option<HeadRepoPayload>,
+}
+
+#[derive(Deserialize)]
+struct HeadRepoPayload {
+    #[serde(default)]
+    id: Option<u64>,
+    #[serde(default)]
+    owner: Option<OwnerPayload>,
+}
+
+#[derive(Deserialize)]
+struct OwnerPayload {
+    #[serde(default)]
+    login: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +130,13 @@ impl EventFacts {
                     // A run in a fork can list the upstream PR of the same branch: its number
                     // means nothing here, so only PRs into this repository are kept.
                     let here = payload.repository.and_then(|r| r.id);
+                    // Only a fork's branch needs the `owner:branch` lookup: this repository's
+                    // own commits are found by commit.
+                    let fork_owner = run
+                        .head_repository
+                        .filter(|head| matches!((head.id, here), (Some(a), Some(b)) if a != b))
+                        .and_then(|head| head.owner?.login)
+                        .filter(|login| !login.is_empty());
                     let prs: Vec<WorkflowRunPr> = run
                         .pull_requests
                         .unwrap_or_default()
@@ -120,6 +153,9 @@ impl EventFacts {
                         attempt: run.run_attempt,
                         workflow_name: run.name,
                         pr_numbers: prs.iter().filter_map(|p| p.number).collect(),
+                        event: run.event,
+                        head_branch: run.head_branch.filter(|b| !b.is_empty()),
+                        head_owner: fork_owner,
                     });
                 }
             }

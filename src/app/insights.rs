@@ -17,6 +17,7 @@ pub(super) async fn add(
     digest: &mut Digest,
     fetcher: &Fetcher,
     config: &Config,
+    pr_base: Option<String>,
     degraded: &mut Vec<String>,
 ) {
     let options = config.insights;
@@ -38,7 +39,7 @@ pub(super) async fn add(
             },
             async {
                 match want_base {
-                    true => Some(find_base(github, config, run_id).await),
+                    true => Some(find_base(github, config, pr_base, run_id).await),
                     false => None,
                 }
             },
@@ -78,17 +79,20 @@ enum BaseLookup {
 }
 
 /// The latest completed run of the same workflow on the PR's base branch, and its jobs.
-async fn find_base(github: &GitHub, config: &Config, run_id: u64) -> Result<BaseLookup, ApiError> {
-    if config.event_name.as_deref() == Some("push") && config.event.base_branch.is_none() {
+/// `pr_base`: the base branch of the PR the comment goes to, when its lookup saw one (a fork's
+/// PR under `workflow_run`, which neither payload nor run names).
+async fn find_base(
+    github: &GitHub,
+    config: &Config,
+    pr_base: Option<String>,
+    run_id: u64,
+) -> Result<BaseLookup, ApiError> {
+    let base_branch = config.event.base_branch.clone().or(pr_base);
+    if config.event_name.as_deref() == Some("push") && base_branch.is_none() {
         return Ok(BaseLookup::NotApplicable);
     }
     let run = github.workflow_run(run_id).await?;
-    let Some(branch) = config
-        .event
-        .base_branch
-        .clone()
-        .or_else(|| run.base_branch())
-    else {
+    let Some(branch) = base_branch.or_else(|| run.base_branch()) else {
         return Ok(BaseLookup::NotApplicable);
     };
     let Some(workflow_id) = run.workflow_id else {

@@ -152,6 +152,16 @@ pub struct PullRequest {
     pub html_url: Option<String>,
     #[serde(default)]
     pub head: Option<GitRef>,
+    #[serde(default)]
+    pub base: Option<GitRef>,
+}
+
+impl PullRequest {
+    /// The branch the PR targets.
+    pub fn base_branch(&self) -> Option<String> {
+        let branch = self.base.as_ref()?.git_ref.clone()?;
+        (!branch.is_empty()).then_some(branch)
+    }
 }
 
 /// A PR's head or base.
@@ -159,6 +169,8 @@ pub struct PullRequest {
 pub struct GitRef {
     #[serde(default)]
     pub sha: Option<String>,
+    #[serde(default, rename = "ref")]
+    pub git_ref: Option<String>,
 }
 
 /// An issue comment: the fields the sticky-comment logic needs.

@@ -33,6 +33,25 @@ impl GitHub {
         pulls.sort_by_key(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha));
         Ok(pulls)
     }
+
+    /// The open pull requests whose head is `owner:branch` (a fork's branch included).
+    pub async fn open_pulls_for_head(
+        &self,
+        owner: &str,
+        branch: &str,
+    ) -> Result<Vec<PullRequest>, ApiError> {
+        let head = super::runs::query_value(&format!("{owner}:{branch}"));
+        let route = self.repo_route(&format!("/pulls?head={head}&state=open&per_page=100"));
+        self.get_all_pages("finding the pull request of the fork's branch", &route, 1)
+            .await
+            .map_err(|e| {
+                if e.refused(403) || e.refused(404) {
+                    e.with_hint("The token may not read the repository's pull requests: add `permissions: pull-requests: write` (it includes read), or pass `pr-number`")
+                } else {
+                    e
+                }
+            })
+    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,19 @@ pub struct WorkflowRun {
     /// Empty for PRs from forks, and `null` in some payloads.
     #[serde(default)]
     pub pull_requests: Option<Vec<RunPullRequest>>,
+    /// The repository whose branch the run built (a fork's, for a fork's PR).
+    #[serde(default)]
+    pub head_repository: Option<RunRepository>,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunRepository {
+    #[serde(default)]
+    pub full_name: Option<String>,
+}
+
+/// Base-branch runs read to find a finished `push` run: recent cancellations are passed over.
+const BASE_CANDIDATES: u32 = 10;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RunPullRequest {
@@ -101,26 +113,42 @@ impl GitHub {
             .map_err(with_hint)
     }
 
-    /// The latest completed run of workflow `workflow_id` on `branch`, if any.
+    /// The latest finished `push` run of workflow `workflow_id` on `branch` of this repository,
+    /// if any. `?branch=main` alone also matches a fork PR's run from the fork's own `main`, and
+    /// a cancelled run, neither of which says anything about the base: the listing asks for
+    /// `push` runs, and a run that ended without a verdict, or built another repository's
+    /// branch, is passed over.
     pub async fn latest_completed_run(
         &self,
         workflow_id: u64,
         branch: &str,
     ) -> Result<Option<WorkflowRun>, ApiError> {
         let route = self.repo_route(&format!(
-            "/actions/workflows/{workflow_id}/runs?branch={}&status=completed&per_page=1",
+            "/actions/workflows/{workflow_id}/runs?branch={}&event=push&status=completed&per_page={BASE_CANDIDATES}",
             query_value(branch)
         ));
         let runs: Vec<WorkflowRun> = self
             .get_all_pages("finding the base branch's latest run", &route, 1)
             .await
             .map_err(with_hint)?;
-        Ok(runs.into_iter().next())
+        let here = self.repo.to_string();
+        Ok(runs.into_iter().find(|run| {
+            let verdict = matches!(
+                run.conclusion,
+                Some(Conclusion::Success | Conclusion::Failure | Conclusion::TimedOut)
+            );
+            let ours = run
+                .head_repository
+                .as_ref()
+                .and_then(|repo| repo.full_name.as_deref())
+                .is_none_or(|name| name.eq_ignore_ascii_case(&here));
+            verdict && ours && run.event.as_deref().is_none_or(|event| event == "push")
+        }))
     }
 }
 
 /// Percent-encodes a query value: branch names may hold `/`, `+`, `#`, `&` ….
-fn query_value(text: &str) -> String {
+pub(super) fn query_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -19,30 +19,71 @@ pub enum Published {
     Skipped(String),
 }
 
-/// Creates or updates the sticky comment on the run's PR. `Err` is the warning to give.
-pub async fn publish(
-    config: &Config,
-    github: &GitHub,
-    digest: &Digest,
-    body: &str,
-    marker: &str,
-) -> Result<Published, String> {
+/// What to do about the comment, decided before the insights (the base-branch comparison of a
+/// fork's `workflow_run` needs the PR found here).
+pub struct Plan {
+    pub action: Action,
+    /// The found PR's base branch.
+    pub base_branch: Option<String>,
+}
+
+pub enum Action {
+    /// Deliberately nothing; the reason is an info line.
+    Skip(String),
+    /// Nothing, and the reason is a warning (the user expected a comment).
+    Warn(String),
+    /// Write on `pr`; `create`: also when the PR has no digest yet.
+    Write { pr: u64, create: bool },
+}
+
+/// Decides whether and where to comment: `comment` mode, the digest's conclusion, the PR.
+pub async fn plan(config: &Config, github: &GitHub, digest: &Digest) -> Plan {
+    let skip = |why: String| Plan {
+        action: Action::Skip(why),
+        base_branch: None,
+    };
     let create = match config.comment {
-        CommentMode::Never => return Ok(Published::Skipped("`comment: never`".into())),
+        CommentMode::Never => return skip("`comment: never`".into()),
         CommentMode::Always => true,
         CommentMode::OnFailure => match on_failure(digest) {
             Ok(create) => create,
-            Err(why) => return Ok(Published::Skipped(why.into())),
+            Err(why) => return skip(why.into()),
         },
     };
-    let pr = match find_pr(config, github, digest).await {
-        Ok(Some(pr)) => pr,
-        Ok(None) => return Ok(Published::Skipped(
-            "no open pull request found for this run; no comment (set `pr-number` to choose one)"
-                .into(),
-        )),
-        Err(e) => return Err(format!("no comment: {e}")),
-    };
+    match find_pr(config, github, digest).await {
+        Ok(Some(found)) => Plan {
+            action: Action::Write {
+                pr: found.number,
+                create,
+            },
+            base_branch: found.base_branch,
+        },
+        Ok(None) => match fork_pr_expected(config) {
+            Some(warning) => Plan {
+                action: Action::Warn(warning),
+                base_branch: None,
+            },
+            None => skip(
+                "no open pull request found for this run; no comment (set `pr-number` to choose one)"
+                    .into(),
+            ),
+        },
+        Err(e) => Plan {
+            action: Action::Warn(format!("no comment: {e}")),
+            base_branch: None,
+        },
+    }
+}
+
+/// Creates or updates the sticky comment on `pr`. `Err` is the warning to give.
+pub async fn write(
+    config: &Config,
+    github: &GitHub,
+    pr: u64,
+    create: bool,
+    body: &str,
+    marker: &str,
+) -> Result<Published, String> {
     let mut sticky = Sticky {
         github,
         pr,
@@ -56,6 +97,26 @@ pub async fn publish(
         ))),
         Err(e) => Err(explain(pr, e)),
     }
+}
+
+/// Under `workflow_run`, a triggering run for a pull request should have one: finding none is
+/// a warning, not silence (the README's fork setup depends on it).
+fn fork_pr_expected(config: &Config) -> Option<String> {
+    let run = config.event.triggering_run.as_ref()?;
+    let for_pr = matches!(
+        run.event.as_deref(),
+        Some("pull_request" | "pull_request_target")
+    );
+    for_pr.then(|| {
+        let head = match (&run.head_owner, &run.head_branch) {
+            (Some(owner), Some(branch)) => format!(" of `{owner}:{branch}`"),
+            _ => String::new(),
+        };
+        format!(
+            "no comment: the triggering run was for a pull request, but no open pull request{head} \
+             has its head commit (closed, or pushed again since?); set `pr-number` to choose one"
+        )
+    })
 }
 
 /// `comment: on-failure`: whether to create a comment (`true`), only update an existing one to
@@ -78,19 +139,32 @@ fn on_failure(digest: &Digest) -> Result<bool, &'static str> {
     }
 }
 
+/// A pull request to comment on, and its base branch when the lookup saw it.
+pub struct FoundPr {
+    pub number: u64,
+    pub base_branch: Option<String>,
+}
+
 /// The PR to comment on: the `pr-number` input or `--pr`, the event's PR, the `workflow_run`'s
-/// PRs into this repository, else the open PRs of the reported commit.
+/// PRs into this repository, a fork's PR by the triggering run's head (`owner:branch`, its head
+/// commit checked), else the open PRs of the reported commit.
 async fn find_pr(
     config: &Config,
     github: &GitHub,
     digest: &Digest,
-) -> Result<Option<u64>, ApiError> {
+) -> Result<Option<FoundPr>, ApiError> {
     let from_event = config.pr_number.or(config.event.pr_number).or_else(|| {
         let run = config.event.triggering_run.as_ref()?;
         run.pr_numbers.first().copied()
     });
-    if from_event.is_some() {
-        return Ok(from_event);
+    if let Some(number) = from_event {
+        return Ok(Some(FoundPr {
+            number,
+            base_branch: None,
+        }));
+    }
+    if let Some(found) = fork_pr(config, github).await? {
+        return Ok(Some(found));
     }
     // The reported run's own head first: with `run-id` naming another run, the event's and
     // GITHUB_SHA are the reporter's commit, not the one reported on.
@@ -114,7 +188,32 @@ async fn find_pr(
             pulls[0].number
         );
     }
-    Ok(pulls.first().map(|pr| pr.number))
+    Ok(pulls.first().map(|pr| FoundPr {
+        number: pr.number,
+        base_branch: pr.base_branch(),
+    }))
+}
+
+/// A `workflow_run` payload lists no PR for a fork's run, and GitHub lists no PR for a fork's
+/// commit: the PR is the open one whose head is the triggering run's `owner:branch`, accepted
+/// only when its head is the run's commit (a branch name alone can be reused).
+async fn fork_pr(config: &Config, github: &GitHub) -> Result<Option<FoundPr>, ApiError> {
+    let Some(run) = &config.event.triggering_run else {
+        return Ok(None);
+    };
+    let (Some(owner), Some(branch), Some(sha)) =
+        (&run.head_owner, &run.head_branch, &config.event.head_sha)
+    else {
+        return Ok(None);
+    };
+    let pulls = github.open_pulls_for_head(owner, branch).await?;
+    Ok(pulls
+        .into_iter()
+        .find(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) == Some(sha.as_str()))
+        .map(|pr| FoundPr {
+            number: pr.number,
+            base_branch: pr.base_branch(),
+        }))
 }
 
 /// Whose comments may be ours.

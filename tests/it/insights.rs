@@ -9,8 +9,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::*;
 
-const WORKFLOW_ID: u64 = 161335;
-const BASE_RUN_ID: u64 = 555;
+pub const WORKFLOW_ID: u64 = 161335;
+pub const BASE_RUN_ID: u64 = 555;
 
 /// A job of attempt `attempt`.
 fn job_of(attempt: u32, id: u64, name: &str, conclusion: &str) -> Value {
@@ -171,14 +171,15 @@ async fn pull_request_run(server: &MockServer, dir: &tempfile::TempDir) -> HashM
     env
 }
 
-async fn mount_base_runs(server: &MockServer, runs: Value) {
+pub async fn mount_base_runs(server: &MockServer, runs: Value) {
     Mock::given(method("GET"))
         .and(path(format!(
             "/repos/{OWNER_REPO}/actions/workflows/{WORKFLOW_ID}/runs"
         )))
         .and(query_param("branch", "main"))
+        .and(query_param("event", "push"))
         .and(query_param("status", "completed"))
-        .and(query_param("per_page", "1"))
+        .and(query_param("per_page", "10"))
         .respond_with(ResponseTemplate::new(200).set_body_json(runs))
         .expect(1)
         .mount(server)

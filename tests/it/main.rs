@@ -7,6 +7,7 @@ mod comment;
 mod comment_pr;
 mod corpus;
 mod faults;
+mod forks;
 mod insights;
 mod jobs;
 mod logs;

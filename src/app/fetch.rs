@@ -1,0 +1,108 @@
+//! Where the run's jobs come from: the API (one listing, and the run itself only when it has
+//! no jobs) or a recording.
+
+use anyhow::Context;
+
+use super::Fetcher;
+use crate::config::{Config, Source};
+use crate::digest::RunInfo;
+use crate::github::models::Job;
+use crate::github::{GitHub, RetryPolicy};
+use crate::replay::Recording;
+
+pub(super) async fn fetch_jobs(
+    config: &Config,
+    retry: RetryPolicy,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<(Fetcher, Vec<Job>, RunInfo)> {
+    match &config.source {
+        Source::Api {
+            api_url,
+            token,
+            repo,
+            run_id,
+            attempt,
+        } => {
+            let github =
+                GitHub::new(api_url, Some(token), repo.clone(), retry)?.with_deadline(deadline);
+            let jobs = github.list_jobs(*run_id, *attempt).await?;
+            let mut run = run_info(
+                &jobs,
+                repo.to_string(),
+                *run_id,
+                *attempt,
+                config.server_url.clone(),
+                None,
+            );
+            if jobs.is_empty() {
+                // A run without jobs: why (an invalid workflow file) is only on the run itself.
+                let read = github.workflow_run(*run_id).await.with_context(|| {
+                    format!("run {run_id} has no jobs, and reading the run to say why failed")
+                })?;
+                run.conclusion = read.conclusion;
+                run.workflow = run.workflow.or(read.name);
+            }
+            Ok((Fetcher::Api(github), jobs, run))
+        }
+        Source::Replay(dir) => {
+            let recording = Recording::open(dir)?;
+            let jobs = recording.jobs.clone();
+            let repository = recording
+                .meta
+                .repository
+                .clone()
+                .or_else(|| repository_of(&jobs))
+                .context("the recording names no repository: add run.json with {\"repository\": \"owner/name\"}")?;
+            let run_id = jobs.iter().find_map(|j| j.run_id).unwrap_or_default();
+            let attempt = jobs.iter().find_map(|j| j.run_attempt);
+            let server = recording
+                .meta
+                .server_url
+                .clone()
+                .unwrap_or_else(|| config.server_url.clone());
+            let run = run_info(
+                &jobs,
+                repository,
+                run_id,
+                attempt,
+                server,
+                recording.meta.workflow.clone(),
+            );
+            Ok((Fetcher::Replay(recording), jobs, run))
+        }
+    }
+}
+
+/// `owner/name` from a job's `run_url` (`…/repos/{owner}/{name}/actions/runs/{id}`).
+fn repository_of(jobs: &[Job]) -> Option<String> {
+    let url = jobs.iter().find_map(|j| j.run_url.as_deref())?;
+    let rest = url.split("/repos/").nth(1)?;
+    let mut parts = rest.split('/');
+    Some(format!("{}/{}", parts.next()?, parts.next()?))
+}
+
+fn run_info(
+    jobs: &[Job],
+    repository: String,
+    id: u64,
+    attempt: Option<u32>,
+    server_url: String,
+    workflow: Option<String>,
+) -> RunInfo {
+    let head_sha = jobs.iter().find_map(|j| j.head_sha.clone());
+    let attempt = attempt.or_else(|| jobs.iter().find_map(|j| j.run_attempt));
+    RunInfo {
+        id,
+        attempt,
+        url: match attempt {
+            Some(n) => format!("{server_url}/{repository}/actions/runs/{id}/attempts/{n}"),
+            None => format!("{server_url}/{repository}/actions/runs/{id}"),
+        },
+        repository,
+        workflow: workflow.or_else(|| jobs.iter().find_map(|j| j.workflow_name.clone())),
+        head_sha_short: head_sha.as_deref().map(crate::digest::short_sha),
+        head_sha,
+        head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
+        ..RunInfo::default()
+    }
+}
