@@ -168,7 +168,12 @@ pub async fn run(
         (Fetcher::Api(github), true) => Some(publish::comment::plan(config, github, &digest).await),
         _ => None,
     };
-    let pr_base = plan.as_ref().and_then(|plan| plan.base_branch.clone());
+    // Under `workflow_run` only the found PR names the base (a fork's run lists no PR); a `push`
+    // stays uncompared even when its commit is in a PR, as documented.
+    let pr_base = plan
+        .as_ref()
+        .filter(|_| config.event.triggering_run.is_some())
+        .and_then(|plan| plan.base_branch.clone());
     insights::add(&mut digest, &fetcher, config, pr_base, &mut degraded).await;
     if config.format == Format::Json {
         let json = serde_json::to_string_pretty(&digest)? + "\n";
@@ -198,7 +203,7 @@ pub async fn run(
             Action::Write { pr, create } => {
                 let key = comment_key(config, &digest);
                 let body = renderer.comment(&digest, &key)?;
-                publish::comment::write(config, github, pr, create, &body, &marker(&key)).await
+                publish::comment::write(github, pr, create, &body, &marker(&key)).await
             }
         };
         match written {
@@ -257,8 +262,10 @@ async fn explain_failures(
     let mut annotations = HashMap::new();
     let mut unannotated = Vec::new();
     for (job, excerpt, notes) in fetched {
-        if let Err(why) = &excerpt {
-            degraded.push(format!("job `{}`: {why}", job.name));
+        match &excerpt {
+            // Expected while a job runs, and said in the digest: not a reporting failure.
+            Err(LogUnavailable::Running) | Ok(_) => {}
+            Err(why) => degraded.push(format!("job `{}`: {why}", job.name)),
         }
         match notes {
             Ok(list) => {

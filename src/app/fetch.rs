@@ -36,11 +36,14 @@ pub(super) async fn fetch_jobs(
             );
             if jobs.is_empty() {
                 // A run without jobs: why (an invalid workflow file) is only on the run itself.
-                let read = github.workflow_run(*run_id).await.with_context(|| {
-                    format!("run {run_id} has no jobs, and reading the run to say why failed")
-                })?;
-                run.conclusion = read.conclusion;
-                run.workflow = run.workflow.or(read.name);
+                // Best effort: without it the digest still says there is nothing to report.
+                match github.run_verdict(*run_id).await {
+                    Ok(read) => {
+                        run.conclusion = read.conclusion;
+                        run.workflow = run.workflow.or(read.name);
+                    }
+                    Err(e) => tracing::warn!("the run has no jobs, and why is unknown: {e}"),
+                }
             }
             Ok((Fetcher::Api(github), jobs, run))
         }

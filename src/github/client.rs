@@ -69,6 +69,9 @@ pub enum Idempotence {
 pub struct GitHub {
     octo: Octocrab,
     api_authority: Option<http::uri::Authority>,
+    /// GraphQL's endpoint on the API host: `{api}/graphql`, or `/api/graphql` next to GitHub
+    /// Enterprise Server's `/api/v3`.
+    pub(super) graphql_url: String,
     pub repo: Repo,
     retry: RetryPolicy,
     waited: std::sync::Mutex<Duration>,
@@ -119,6 +122,7 @@ impl GitHub {
         let octo = builder.build().context("could not build the HTTP client")?;
         Ok(GitHub {
             octo,
+            graphql_url: graphql_url(api_url),
             api_authority: base.authority().cloned(),
             repo,
             retry,
@@ -411,6 +415,14 @@ impl GitHub {
         }
         *waited = total;
         true
+    }
+}
+
+fn graphql_url(api_url: &str) -> String {
+    let api = api_url.trim_end_matches('/');
+    match api.strip_suffix("/api/v3") {
+        Some(server) => format!("{server}/api/graphql"),
+        None => format!("{api}/graphql"),
     }
 }
 

@@ -9,6 +9,19 @@ use super::client::{read_json, GitHub, Idempotence};
 use super::error::ApiError;
 use super::models::{Comment, User};
 
+/// `{"data": {"viewer": {"login": …}}}`; `data` is null when GraphQL answers with `errors`.
+#[derive(serde::Deserialize)]
+struct Viewer {
+    #[serde(default)]
+    data: Option<ViewerData>,
+}
+
+#[derive(serde::Deserialize)]
+struct ViewerData {
+    #[serde(default)]
+    viewer: Option<User>,
+}
+
 /// 100 per page × 50 pages: a PR with more comments than that keeps only the newest unread,
 /// and ours is written early, so it is on the first pages.
 const MAX_COMMENT_PAGES: usize = 50;
@@ -72,13 +85,35 @@ impl GitHub {
         }
     }
 
-    /// The login the token acts as (`GET /user`). Installation tokens, `GITHUB_TOKEN` among
-    /// them, are refused (403): the caller knows their login is a bot's.
-    pub async fn current_login(&self) -> Result<String, ApiError> {
-        let user: User = self
-            .get_json("identifying the token's user", "/user")
+    /// The login the token acts as, asked once with GraphQL's `viewer`, which answers for every
+    /// kind of token (a personal one, `GITHUB_TOKEN`, a GitHub App's installation token), where
+    /// `GET /user` refuses installation tokens. A bot's login comes without the `[bot]` its REST
+    /// comments carry.
+    pub async fn viewer_login(&self) -> Result<String, ApiError> {
+        const OPERATION: &str = "identifying the token";
+        let query = json!({ "query": "query { viewer { login } }" });
+        let response = self
+            .send_buffered(
+                OPERATION,
+                Method::POST,
+                &self.graphql_url,
+                Some(&query),
+                Idempotence::Repeatable,
+            )
             .await?;
-        Ok(user.login)
+        let answer: Viewer = read_json(OPERATION, &Method::POST, "/graphql", response).await?;
+        answer
+            .data
+            .and_then(|data| data.viewer)
+            .map(|viewer| viewer.login)
+            .filter(|login| !login.is_empty())
+            .ok_or_else(|| {
+                ApiError::other(
+                    OPERATION,
+                    "/graphql",
+                    "GraphQL named no viewer for this token",
+                )
+            })
     }
 
     async fn comment_call(

@@ -12,9 +12,6 @@ use super::models::{Conclusion, Job};
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkflowRun {
     pub id: u64,
-    /// The workflow's name (or the run's `run-name`).
-    #[serde(default)]
-    pub name: Option<String>,
     #[serde(default)]
     pub workflow_id: Option<u64>,
     #[serde(default)]
@@ -35,6 +32,14 @@ pub struct WorkflowRun {
     /// The repository whose branch the run built (a fork's, for a fork's PR).
     #[serde(default)]
     pub head_repository: Option<RunRepository>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunVerdict {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +112,16 @@ impl GitHub {
 
     /// One workflow run.
     pub async fn workflow_run(&self, run_id: u64) -> Result<WorkflowRun, ApiError> {
+        let route = self.repo_route(&format!("/actions/runs/{run_id}"));
+        self.get_json("reading the run", &route)
+            .await
+            .map_err(with_hint)
+    }
+
+    /// A run's name and conclusion only: for a run without jobs, whether its workflow file was
+    /// invalid (`startup_failure`). Read apart from [`WorkflowRun`] so that no other field of
+    /// the run can keep it from being read.
+    pub async fn run_verdict(&self, run_id: u64) -> Result<RunVerdict, ApiError> {
         let route = self.repo_route(&format!("/actions/runs/{run_id}"));
         self.get_json("reading the run", &route)
             .await

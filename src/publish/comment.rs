@@ -1,7 +1,7 @@
 //! The sticky PR comment, end to end: which PR, whether to write, as whom, and what a failure
 //! means for the run (a warning, never the end of the report).
 
-use crate::config::{CommentMode, Config, Source};
+use crate::config::{CommentMode, Config};
 use crate::digest::Digest;
 use crate::github::pulls::is_commit_sha;
 use crate::github::{ApiError, GitHub};
@@ -77,7 +77,6 @@ pub async fn plan(config: &Config, github: &GitHub, digest: &Digest) -> Plan {
 
 /// Creates or updates the sticky comment on `pr`. `Err` is the warning to give.
 pub async fn write(
-    config: &Config,
     github: &GitHub,
     pr: u64,
     create: bool,
@@ -88,7 +87,7 @@ pub async fn write(
         github,
         pr,
         marker,
-        authors: authors(config, github).await,
+        authors: authors(github).await,
     };
     match sticky.publish(body, create).await {
         Ok(Some(comment)) => Ok(Published::Written(comment.html_url.unwrap_or_default())),
@@ -216,23 +215,18 @@ async fn fork_pr(config: &Config, github: &GitHub) -> Result<Option<FoundPr>, Ap
         }))
 }
 
-/// Whose comments may be ours.
-///
-/// `GITHUB_TOKEN` and other installation tokens (`ghs_…`) may not call `GET /user`; the Actions
-/// token writes as `github-actions[bot]`, which is always accepted. Any other token (a PAT on a
-/// laptop, or passed as `github-token`) is asked for its login, which is accepted too. A GitHub
-/// App token's `app[bot]` login cannot be learnt up front: its first POST reveals it, and the
-/// re-listing after the POST converges onto the older comment (see `sticky`).
-async fn authors(config: &Config, github: &GitHub) -> Vec<String> {
+/// Whose comments may be ours: `github-actions[bot]` (the Actions token's identity, always
+/// accepted), and the token's own identity, learnt once for every kind of token (a personal
+/// token, a GitHub App's installation token) so that its digest is found again. A bot's GraphQL
+/// login lacks the `[bot]` of its REST comments; no person's login can hold `[`, so both count.
+async fn authors(github: &GitHub) -> Vec<String> {
     let mut authors = vec![ACTIONS_BOT.to_owned()];
-    let installation_token =
-        matches!(&config.source, Source::Api { token, .. } if token.starts_with("ghs_"));
-    if !installation_token {
-        match github.current_login().await {
-            Ok(login) if !login.is_empty() => authors.push(login),
-            Ok(_) => {}
-            Err(e) => tracing::info!("{e}; recognising only {ACTIONS_BOT}'s comments"),
+    match github.viewer_login().await {
+        Ok(login) => {
+            authors.push(format!("{login}[bot]"));
+            authors.push(login);
         }
+        Err(e) => tracing::info!("{e}; recognising only {ACTIONS_BOT}'s comments"),
     }
     authors
 }

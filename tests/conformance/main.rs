@@ -444,7 +444,7 @@ async fn static_examples_jobs_log_redirect_and_annotations() {
     assert!(annotations.iter().all(|a| a.status == 200));
 
     assert!(
-        run.summary.contains("Failed at step **Run Tests**"),
+        run.summary.contains("The job failed at step **Run Tests**"),
         "{}",
         run.report()
     );

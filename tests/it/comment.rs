@@ -329,17 +329,8 @@ async fn a_403_on_post_is_a_warning_naming_the_permission() {
 async fn with_a_personal_token_its_own_login_is_recognised() {
     let (server, _dir, mut env) = pull_request_run("failure").await;
     env.insert("INPUT_GITHUB-TOKEN".into(), "github_pat_local".into());
-    Mock::given(method("GET"))
-        .and(path("/user"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(fixture("openapi-issue-comment.json")["user"].clone()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
     let mine = comment(5, 2, "octocat", &format!("{MARKER}\nold"));
-    let thread = Thread::new(&server, 2, vec![mine]);
+    let thread = Thread::new(&server, 2, vec![mine]).viewer("octocat");
     thread.mount(&server, UPDATE).await;
     let (outcome, _) = run_with_env(&env).await;
     assert!(outcome
@@ -347,6 +338,33 @@ async fn with_a_personal_token_its_own_login_is_recognised() {
         .comment_url
         .unwrap()
         .ends_with("#issuecomment-5"));
+}
+
+/// A GitHub App's installation token writes as `my-app[bot]`: its digest is found and resolved
+/// in place, not posted again and folded (two notifications) or left red.
+#[tokio::test]
+async fn with_a_github_app_token_its_digest_is_found_and_resolved_in_place() {
+    let (server, _dir, mut env) = pull_request_run("success").await;
+    env.insert("INPUT_GITHUB-TOKEN".into(), "ghs_app_installation".into());
+    let red = comment(
+        5,
+        2,
+        "my-app[bot]",
+        &format!("{MARKER}\n### ❌ CI: 1 of 2 jobs failed"),
+    );
+    let thread = Thread::new(&server, 2, vec![red]).viewer("my-app");
+    thread.mount(&server, UPDATE).await;
+    let (outcome, _) = run_with_env(&env).await;
+    assert!(outcome.unwrap().comment_url.is_some());
+    let ours = thread.with_marker(MARKER);
+    assert_eq!(ours.len(), 1);
+    assert!(
+        ours[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("all 2 jobs passed"),
+        "{ours:?}"
+    );
 }
 
 /// The binary's exit status when the token may not comment: 0, unless `fail-on-error`.

@@ -54,6 +54,8 @@ pub struct Thread {
     rival: Option<String>,
     /// Someone deletes the comment just before our PATCH reaches it.
     deleted_before_patch: bool,
+    /// The token's login as GraphQL's `viewer` names it (a bot's without `[bot]`).
+    viewer: String,
 }
 
 impl Thread {
@@ -65,11 +67,18 @@ impl Thread {
             post_status: 201,
             rival: None,
             deleted_before_patch: false,
+            viewer: "github-actions".into(),
         }
     }
 
     pub fn post_status(mut self, status: u16) -> Self {
         self.post_status = status;
+        self
+    }
+
+    /// The token is `login` (GraphQL's spelling: `my-app` for the bot `my-app[bot]`).
+    pub fn viewer(mut self, login: &str) -> Self {
+        self.viewer = login.to_owned();
         self
     }
 
@@ -96,6 +105,17 @@ impl Thread {
     }
 
     pub async fn mount(&self, server: &MockServer, calls: Calls) {
+        // Who the token is, asked at most once per run.
+        Mock::given(method("POST"))
+            .and(path("/graphql"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": {"viewer": {"login": self.viewer}}})),
+            )
+            .expect(0..=1)
+            .named("GraphQL viewer")
+            .mount(server)
+            .await;
         let list = format!("/repos/{OWNER_REPO}/issues/{}/comments", self.pr);
         Mock::given(method("GET"))
             .and(path(list.clone()))
