@@ -203,7 +203,7 @@ pub async fn run(
             Action::Write { pr, create } => {
                 let key = comment_key(config, &digest);
                 let body = renderer.comment(&digest, &key)?;
-                publish::comment::write(github, pr, create, &body, &marker(&key)).await
+                publish::comment::write(github, &digest, pr, create, &body, &marker(&key)).await
             }
         };
         match written {

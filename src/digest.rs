@@ -56,6 +56,8 @@ pub struct RunInfo {
     /// The first 7 characters of `head_sha`.
     pub head_sha_short: Option<String>,
     pub head_branch: Option<String>,
+    /// The event that started the reported run (`push`, `pull_request` …), when known.
+    pub event: Option<String>,
     /// The run's page (attempt-specific when the attempt is known).
     pub url: String,
     /// The run's own conclusion, read only for a run without jobs (to tell an invalid workflow

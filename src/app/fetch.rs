@@ -34,6 +34,12 @@ pub(super) async fn fetch_jobs(
                 config.server_url.clone(),
                 None,
             );
+            // The reported run's event: the triggering run's under `workflow_run`, else the
+            // event of the run the reporter is part of.
+            run.event = match &config.event.triggering_run {
+                Some(triggering) if triggering.id == *run_id => triggering.event.clone(),
+                _ => config.event_name.clone(),
+            };
             if jobs.is_empty() {
                 // A run without jobs: why (an invalid workflow file) is only on the run itself.
                 // Best effort: without it the digest still says there is nothing to report.

@@ -5,7 +5,8 @@ use crate::config::{CommentMode, Config};
 use crate::digest::Digest;
 use crate::github::pulls::is_commit_sha;
 use crate::github::{ApiError, GitHub};
-use crate::publish::sticky::Sticky;
+use crate::publish::sticky::{Sticky, Written};
+use crate::render::Stamp;
 
 /// The login of `GITHUB_TOKEN` (and the identity our comments carry inside Actions).
 pub const ACTIONS_BOT: &str = "github-actions[bot]";
@@ -78,6 +79,7 @@ pub async fn plan(config: &Config, github: &GitHub, digest: &Digest) -> Plan {
 /// Creates or updates the sticky comment on `pr`. `Err` is the warning to give.
 pub async fn write(
     github: &GitHub,
+    digest: &Digest,
     pr: u64,
     create: bool,
     body: &str,
@@ -88,12 +90,16 @@ pub async fn write(
         pr,
         marker,
         authors: authors(github).await,
+        stamp: Stamp::of(&digest.run),
     };
     match sticky.publish(body, create).await {
-        Ok(Some(comment)) => Ok(Published::Written(comment.html_url.unwrap_or_default())),
-        Ok(None) => Ok(Published::Skipped(format!(
+        Ok(Written::Comment(comment)) => {
+            Ok(Published::Written(comment.html_url.unwrap_or_default()))
+        }
+        Ok(Written::NothingToResolve) => Ok(Published::Skipped(format!(
             "the run passed and PR #{pr} has no digest to resolve; no comment"
         ))),
+        Ok(Written::Yielded(why)) => Ok(Published::Skipped(why)),
         Err(e) => Err(explain(pr, e)),
     }
 }

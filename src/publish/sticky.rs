@@ -9,6 +9,17 @@
 
 use crate::github::models::Comment;
 use crate::github::{ApiError, GitHub};
+use crate::render::Stamp;
+
+/// What became of the digest comment.
+pub enum Written {
+    /// Created or updated (or already up to date).
+    Comment(Comment),
+    /// Nothing to update, and not allowed to create.
+    NothingToResolve,
+    /// Another run's digest stands (see `render::stamp`); why.
+    Yielded(String),
+}
 
 pub struct Sticky<'a> {
     pub github: &'a GitHub,
@@ -17,25 +28,31 @@ pub struct Sticky<'a> {
     pub marker: &'a str,
     /// Logins whose comments may be ours (compared case-insensitively).
     pub authors: Vec<String>,
+    /// The run this digest reports on.
+    pub stamp: Stamp,
 }
 
 impl Sticky<'_> {
-    /// Updates our comment to `body`, or creates it when there is none and `create` is set.
-    /// `Ok(None)`: nothing to update and not allowed to create.
-    pub async fn publish(&mut self, body: &str, create: bool) -> Result<Option<Comment>, ApiError> {
+    /// Updates our comment to `body`, or creates it when there is none and `create` is set;
+    /// leaves it when the digest there is one that stands over ours.
+    pub async fn publish(&mut self, body: &str, create: bool) -> Result<Written, ApiError> {
         let mut existing = self.ours().await?.into_iter();
         if let Some(oldest) = existing.next() {
+            let theirs = oldest.body.as_deref().and_then(Stamp::read);
+            if let Some(why) = theirs.and_then(|theirs| self.stamp.yields_to(&theirs)) {
+                return Ok(Written::Yielded(why));
+            }
             match self.converge(oldest, existing, body, None).await {
                 // Deleted between the listing and the update (by a person, or a rival run
                 // converging): what was there is gone, so the digest is written afresh.
                 Err(e) if e.refused(404) => {
                     tracing::info!("the digest comment was deleted while being updated ({e})");
                 }
-                converged => return converged.map(Some),
+                converged => return converged.map(Written::Comment),
             }
         }
         if !create {
-            return Ok(None);
+            return Ok(Written::NothingToResolve);
         }
         let posted = match self.github.create_comment(self.pr, body).await {
             Err(e) if !effect_unknown(&e) => return Err(e),
@@ -56,7 +73,7 @@ impl Sticky<'_> {
             // Converging is best effort once the comment exists: report what was posted.
             (Err(e), Ok(_)) => {
                 tracing::warn!("{e}; not checking for a duplicate digest this time");
-                return posted.map(Some);
+                return posted.map(Written::Comment);
             }
             (Err(e), Err(_)) => return Err(e),
         };
@@ -64,12 +81,12 @@ impl Sticky<'_> {
         let Some(oldest) = now.next() else {
             // Posted but not listed yet (replication lag): what the POST answered is the
             // truth. Failed and not listed: it did not land; the next run will create it.
-            return posted.map(Some);
+            return posted.map(Written::Comment);
         };
         let just_posted = posted.ok().map(|c| c.id);
         self.converge(oldest, now, body, just_posted)
             .await
-            .map(Some)
+            .map(Written::Comment)
     }
 
     /// Our comments carrying the marker, oldest (lowest id) first.

@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod markdown;
 mod partials;
+pub mod stamp;
 
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use anyhow::Context;
 use handlebars::Handlebars;
 
 use crate::digest::Digest;
+pub use stamp::Stamp;
 
 /// GitHub rejects a step summary over 1 MiB whole.
 pub const SUMMARY_LIMIT_BYTES: usize = 1_048_576;
@@ -78,18 +80,18 @@ impl Renderer {
         })
     }
 
-    /// The comment body: the sticky marker on the first line, then the template, fitted to
-    /// [`COMMENT_LIMIT_CHARS`].
+    /// The comment body: the sticky marker on the first line, the run's [`Stamp`] on the
+    /// second, then the template, fitted to [`COMMENT_LIMIT_CHARS`].
     pub fn comment(&self, digest: &Digest, key: &str) -> anyhow::Result<String> {
         let mut compact = digest.clone();
         compact.cap_excerpts(COMMENT_EXCERPT_LINES);
         let digest = &compact;
-        let marker = marker(key);
-        let room = COMMENT_LIMIT_CHARS - marker.chars().count() - 1;
+        let head = format!("{}\n{}", marker(key), Stamp::of(&digest.run).line());
+        let room = COMMENT_LIMIT_CHARS - head.chars().count() - 1;
         let body = budget::fit(digest, budget::Limit::Chars(room), |d| {
             self.render(COMMENT, d)
         })?;
-        Ok(format!("{marker}\n{body}"))
+        Ok(format!("{head}\n{body}"))
     }
 
     fn render(&self, name: &str, digest: &Digest) -> anyhow::Result<String> {

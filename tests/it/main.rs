@@ -17,3 +17,4 @@ mod situations;
 mod support;
 mod templates;
 mod thread;
+mod two_runs;
