@@ -247,6 +247,9 @@ fn serve(client: TcpStream, shared: &Shared) -> std::io::Result<()> {
     request
         .headers
         .push(("Host".into(), shared.prism.to_string()));
+    if let Some(forwarded) = workflow_id_as_file_name(&target) {
+        request.start_line = format!("{method} {forwarded} HTTP/1.1");
+    }
     if let Some(prefer) = &shared.options.prefer {
         if request.header("prefer").is_none() {
             request.headers.push(("Prefer".into(), prefer.clone()));
@@ -320,4 +323,23 @@ fn serve(client: TcpStream, shared: &Shared) -> std::io::Result<()> {
         body,
     });
     response.write_to(&mut client)
+}
+
+/// Quirk 5 (module docs of `main.rs`): `workflow_id` is `oneOf: [integer, string]`, and a
+/// numeric id matches both, so Prism answers 422 to every valid id. Forwarded as a workflow file
+/// name (the string form GitHub also accepts), the rest of the request (route, query) is still
+/// checked; the recorded target stays what the binary sent.
+fn workflow_id_as_file_name(target: &str) -> Option<String> {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (before, rest) = path.split_once("/actions/workflows/")?;
+    let (id, after) = rest.split_once('/')?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    Some(format!("{before}/actions/workflows/ci.yml/{after}{query}"))
 }
