@@ -128,6 +128,13 @@ pub const CREATE: Calls = Calls {
     patches: 0,
     deletes: 0,
 };
+/// Only the listing: the comment is found and left as it is (or no write happens).
+pub const LIST_ONLY: Calls = Calls {
+    lists: 1,
+    posts: 0,
+    patches: 0,
+    deletes: 0,
+};
 pub const UPDATE: Calls = Calls {
     lists: 1,
     posts: 0,
@@ -236,15 +243,7 @@ async fn a_green_run_turns_the_digest_into_the_resolved_note() {
 async fn a_green_run_without_a_digest_posts_nothing() {
     let (server, _dir, env) = pull_request_run("success").await;
     let thread = Thread::new(&server, 2, vec![]);
-    thread
-        .mount(
-            &server,
-            Calls {
-                lists: 1,
-                ..Calls::default()
-            },
-        )
-        .await;
+    thread.mount(&server, LIST_ONLY).await;
     let (outcome, stdout) = run_with_env(&env).await;
     let outcome = outcome.unwrap();
     assert_eq!((outcome.comment_url, outcome.degraded.len()), (None, 0));

@@ -49,7 +49,7 @@ async fn an_api_that_never_answers_is_given_up_at_the_run_deadline() {
 }
 
 /// The API with one failed job (7) whose log is redirected to `log_url`, and no annotations.
-async fn api_with_a_failed_job(log_url: &str, log_requests: u64) -> MockServer {
+pub async fn api_with_a_failed_job(log_url: &str, log_requests: u64) -> MockServer {
     let api = MockServer::start().await;
     fail_on_unexpected(&api).await;
     Mock::given(method("GET"))
@@ -174,19 +174,9 @@ async fn forbidden_annotations_are_one_warning_naming_the_permission() {
         job(1, "linux", "failure", Some(4)),
         job(2, "macos", "failure", Some(4)),
     ];
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
-        .mount(&server)
-        .await;
+    let log = failed_step_log(&["error: boom"]);
+    mount_jobs_and_logs(&server, jobs, &[(1, &log), (2, &log)]).await;
     for id in [1, 2] {
-        Mock::given(method("GET"))
-            .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_string(failed_step_log(&["error: boom"])),
-            )
-            .mount(&server)
-            .await;
         Mock::given(method("GET"))
             .and(path(format!(
                 "/repos/{OWNER_REPO}/check-runs/{id}/annotations"
@@ -195,6 +185,7 @@ async fn forbidden_annotations_are_one_warning_naming_the_permission() {
                 ResponseTemplate::new(403)
                     .set_body_json(json!({"message": "Resource not accessible by integration"})),
             )
+            .with_priority(1)
             .mount(&server)
             .await;
     }

@@ -4,39 +4,13 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::faults::api_with_a_failed_job;
 use crate::support::*;
 
 #[tokio::test]
 async fn the_log_redirect_never_carries_the_token_to_the_blob_host() {
-    let api = MockServer::start().await;
     let blob = MockServer::start().await;
-    fail_on_unexpected(&api).await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(vec![job(
-            7,
-            "test",
-            "failure",
-            Some(4),
-        )])))
-        .mount(&api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/7/logs")))
-        .respond_with(ResponseTemplate::new(302).insert_header(
-            "location",
-            format!("{}/blob/job-7.txt?sig=abc", blob.uri()).as_str(),
-        ))
-        .expect(1)
-        .mount(&api)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/check-runs/7/annotations"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&api)
-        .await;
+    let api = api_with_a_failed_job(&format!("{}/blob/job-7.txt?sig=abc", blob.uri()), 1).await;
     Mock::given(method("GET"))
         .and(path("/blob/job-7.txt"))
         .respond_with(
@@ -191,27 +165,11 @@ async fn a_post_step_with_a_rounded_start_is_not_part_of_the_failed_step() {
             step["completed_at"] = json!("2020-01-20T09:42:49.000-08:00");
         }
     }
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(vec![failed])))
-        .mount(&server)
-        .await;
     let log = failed_step_log(&["error: could not restore the cache key"])
         + "2020-01-20T17:42:48.6000000Z Post job cleanup.\n\
            2020-01-20T17:42:48.7000000Z ##[warning]Failed to save: the post step's own warning\n\
            2020-01-20T17:42:48.9000000Z Cleaning up orphan processes\n";
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/7/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/check-runs/7/annotations"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    mount_jobs_and_logs(&server, vec![failed], &[(7, &log)]).await;
     let dir = tempfile::tempdir().unwrap();
     let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
     let job = &outcome.unwrap().digest.failed_jobs[0];

@@ -7,7 +7,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::comment::pull_request_run;
+use crate::comment::{pull_request_run, LIST_ONLY};
 use crate::jobs::mount_jobs_answering_first;
 use crate::support::*;
 use crate::thread::*;
@@ -65,21 +65,26 @@ async fn a_secondary_limit_named_only_in_its_message_is_waited_out() {
     assert_eq!(outcome.unwrap().digest.conclusion, "success");
 }
 
-#[tokio::test]
-async fn a_primary_limit_an_hour_away_says_it_is_the_limit_and_when_it_resets() {
+/// The jobs listing answers `answer` once and only once: the run's error, and how long it took.
+async fn listing_error(answer: ResponseTemplate) -> (String, std::time::Duration) {
     let server = MockServer::start().await;
     fail_on_unexpected(&server).await;
     Mock::given(method("GET"))
         .and(path(jobs_route(1)))
-        .respond_with(primary_limit_for_an_hour())
+        .respond_with(answer)
         .expect(1)
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
-    let error = format!("{:#}", outcome.unwrap_err());
-    assert!(started.elapsed().as_secs() < 5, "it waited for the reset");
+    (format!("{:#}", outcome.unwrap_err()), started.elapsed())
+}
+
+#[tokio::test]
+async fn a_primary_limit_an_hour_away_says_it_is_the_limit_and_when_it_resets() {
+    let (error, took) = listing_error(primary_limit_for_an_hour()).await;
+    assert!(took.as_secs() < 5, "it waited for the reset");
     assert!(
         error.contains("HTTP 403")
             && error.contains("rate limit, not a permission problem")
@@ -92,20 +97,12 @@ async fn a_primary_limit_an_hour_away_says_it_is_the_limit_and_when_it_resets() 
 
 #[tokio::test]
 async fn a_rate_limit_longer_than_the_budget_is_an_error_not_a_hang() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "3600")
-                .set_body_json(json!({"message": "API rate limit exceeded"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
-    let error = format!("{:#}", outcome.unwrap_err());
+    let (error, _) = listing_error(
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "3600")
+            .set_body_json(json!({"message": "API rate limit exceeded"})),
+    )
+    .await;
     assert!(
         error.contains("HTTP 429") && error.contains("secondary rate limit"),
         "{error}"
@@ -116,15 +113,7 @@ async fn a_rate_limit_longer_than_the_budget_is_an_error_not_a_hang() {
 async fn a_rate_limited_comment_is_not_blamed_on_the_pull_requests_permission() {
     let (server, dir, env) = pull_request_run("failure").await;
     let thread = Thread::new(&server, 2, vec![]);
-    thread
-        .mount(
-            &server,
-            Calls {
-                lists: 1,
-                ..Calls::default()
-            },
-        )
-        .await;
+    thread.mount(&server, LIST_ONLY).await;
     Mock::given(method("POST"))
         .and(path(format!("/repos/{OWNER_REPO}/issues/2/comments")))
         .respond_with(primary_limit_for_an_hour())
@@ -147,19 +136,11 @@ async fn a_rate_limited_comment_is_not_blamed_on_the_pull_requests_permission() 
 /// A server picks the wait; the largest one it can write is refused, not added up (overflow).
 #[tokio::test]
 async fn a_retry_after_no_clock_can_hold_is_an_error_not_a_panic() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(jobs_route(1)))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("retry-after", u64::MAX.to_string().as_str())
-                .set_body_json(json!({ "message": SECONDARY })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (outcome, _) = run_with_env(&actions_env(&server, dir.path())).await;
-    let error = format!("{:#}", outcome.unwrap_err());
+    let (error, _) = listing_error(
+        ResponseTemplate::new(403)
+            .insert_header("retry-after", u64::MAX.to_string().as_str())
+            .set_body_json(json!({ "message": SECONDARY })),
+    )
+    .await;
     assert!(error.contains("secondary rate limit"), "{error}");
 }

@@ -160,22 +160,8 @@ async fn fail_fast_cancellations_are_named_once_after_the_real_failure() {
 #[tokio::test]
 async fn a_run_that_was_only_cancelled_opens_no_comment() {
     let (server, dir, env) = pull_request_run("cancelled").await;
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/2/logs")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string(
-                "2024-05-01T12:00:00.0000000Z ##[error]The operation was canceled.\n",
-            ),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/check-runs/2/annotations"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    let log = "2024-05-01T12:00:00.0000000Z ##[error]The operation was canceled.\n";
+    mount_log(&server, 2, log).await;
     let thread = Thread::new(&server, 2, vec![]);
     thread.mount(&server, Calls::default()).await;
     let (outcome, printed) = run_with_env(&env).await;
@@ -222,18 +208,7 @@ async fn a_timeout_is_said_in_words_in_both_outputs() {
                has exceeded the maximum execution time of 10 minutes.\n";
     let mut jobs_env: HashMap<String, String> = env;
     jobs_env.insert("INPUT_COMMENT".into(), "always".into());
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/2/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/check-runs/2/annotations"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    mount_log(&server, 2, log).await;
     let thread = Thread::new(&server, 2, vec![]);
     thread.mount(&server, CREATE).await;
     let (outcome, _) = run_with_env(&jobs_env).await;

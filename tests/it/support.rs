@@ -160,18 +160,24 @@ pub async fn mount_jobs_and_logs(server: &MockServer, jobs: Vec<Value>, logs: &[
         .mount(server)
         .await;
     for (id, log) in logs {
-        Mock::given(method("GET"))
-            .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
-            .respond_with(ResponseTemplate::new(200).set_body_string(*log))
-            .expect(1)
-            .mount(server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path(format!(
-                "/repos/{OWNER_REPO}/check-runs/{id}/annotations"
-            )))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-            .mount(server)
-            .await;
+        mount_log(server, *id, log).await;
     }
+}
+
+/// Job `id`'s log (downloaded once) and its check run without annotations.
+pub async fn mount_log(server: &MockServer, id: u64, log: &str) {
+    use wiremock::matchers::{method, path};
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(log))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/repos/{OWNER_REPO}/check-runs/{id}/annotations"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(server)
+        .await;
 }

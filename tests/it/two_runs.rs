@@ -24,15 +24,7 @@ async fn a_push_run_leaves_the_pull_request_runs_digest_of_its_commit() {
         2,
         vec![digest_of(5, "pull_request", HEAD, RUN_ID - 1, "pr")],
     );
-    thread
-        .mount(
-            &server,
-            Calls {
-                lists: 1,
-                ..Calls::default()
-            },
-        )
-        .await;
+    thread.mount(&server, LIST_ONLY).await;
     let dir = tempfile::tempdir().unwrap();
     let env = env_with_event(
         &server,
@@ -83,15 +75,7 @@ async fn an_older_run_finishing_last_leaves_the_newer_runs_digest() {
         2,
         vec![digest_of(5, "pull_request", &newer, RUN_ID + 9, "newer")],
     );
-    thread
-        .mount(
-            &server,
-            Calls {
-                lists: 1,
-                ..Calls::default()
-            },
-        )
-        .await;
+    thread.mount(&server, LIST_ONLY).await;
     let (outcome, printed) = run_with_env(&env).await;
     assert_eq!(outcome.unwrap().comment_url, None);
     assert!(printed.contains("digest of a newer run"), "{printed}");
