@@ -7,15 +7,26 @@ use clap::{Parser, ValueEnum};
 /// Explain why a GitHub Actions run failed: a step summary and a sticky PR comment.
 ///
 /// Inside a workflow it reads the Actions environment (`INPUT_*`, `GITHUB_*`) and needs no flags.
-/// From a terminal, point it at any run with a token in GITHUB_TOKEN or GH_TOKEN, or replay a
-/// recorded run offline.
+/// From a terminal, paste a run's URL (a token from GITHUB_TOKEN, GH_TOKEN or `gh auth token`),
+/// or replay a recorded run offline. Every action input also works as an environment variable,
+/// `INPUT_<NAME>` (e.g. INPUT_EXCLUDE-JOBS=lint or INPUT_COMPARE_BASE=false).
+///
+/// Without --dry-run it writes the PR comment as whoever the token belongs to: as you, with your
+/// own token on a laptop.
 #[derive(Debug, Default, Parser)]
 #[command(name = "failure-digest", version, max_term_width = 100)]
 #[command(after_help = "Examples:\n  \
+    failure-digest https://github.com/octo/app/actions/runs/123456 --dry-run\n  \
+    failure-digest https://github.com/octo/app/actions/runs/123456/job/789 --dry-run\n  \
     GITHUB_TOKEN=... failure-digest --repo octo/app --run-id 123456 --dry-run\n  \
     failure-digest --replay examples/rust-ci-failure\n  \
     failure-digest --replay examples/rust-ci-failure --format json | jq .totals")]
 pub struct Cli {
+    /// A run's page, as the browser shows it: …/OWNER/REPO/actions/runs/ID, with /attempts/N for
+    /// one attempt, or /job/ID for one job
+    #[arg(value_name = "URL", conflicts_with_all = ["replay", "repo", "run_id"])]
+    pub url: Option<String>,
+
     /// Repository of the run, OWNER/REPO (default: GITHUB_REPOSITORY)
     #[arg(long, value_name = "OWNER/REPO")]
     pub repo: Option<String>,

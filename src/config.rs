@@ -25,6 +25,8 @@ pub enum Source {
         run_id: u64,
         /// `None`: the latest attempt.
         attempt: Option<u32>,
+        /// Digest only this job (a pasted `…/job/ID` URL).
+        job: Option<u64>,
     },
     /// A recorded run on disk, no network.
     Replay(PathBuf),
@@ -263,7 +265,7 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
     let token = input(env, "github-token")
         .or_else(|| var(env, "GITHUB_TOKEN"))
         .or_else(|| var(env, "GH_TOKEN"))
-        .context("no GitHub token: set the `github-token` input (default `${{ github.token }}`), or GITHUB_TOKEN / GH_TOKEN when running from a terminal")?;
+        .context("no GitHub token: set the `github-token` input (default `${{ github.token }}`), or GITHUB_TOKEN / GH_TOKEN (or log in with `gh auth login`) when running from a terminal")?;
     let token = token.trim().to_owned();
     // The token goes into an HTTP header: a character no header may carry would otherwise
     // fail deep inside the client, on the first request.
@@ -273,9 +275,11 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
              character): check the secret behind `github-token`, GITHUB_TOKEN or GH_TOKEN"
         );
     }
+    let pasted = cli.url.as_deref().map(run_url::parse).transpose()?;
     let repo_text = cli
         .repo
         .clone()
+        .or_else(|| pasted.as_ref().map(|url| url.repo.clone()))
         .or_else(|| var(env, "GITHUB_REPOSITORY"))
         .context(
             "no repository: pass --repo OWNER/REPO (GITHUB_REPOSITORY is set inside Actions)",
@@ -313,7 +317,10 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
         })
         .transpose()?;
 
-    let explicit = cli.run_id.or(input_run);
+    let explicit = cli
+        .run_id
+        .or(pasted.as_ref().map(|url| url.run_id))
+        .or(input_run);
     let (run_id, default_attempt) = match (explicit, &event.triggering_run) {
         (Some(id), _) => (id, None),
         (None, Some(run)) => (run.id, run.attempt),
@@ -329,7 +336,12 @@ fn api_source(cli: &Cli, env: Env, event: &EventFacts) -> anyhow::Result<Source>
         token,
         repo,
         run_id,
-        attempt: cli.attempt.or(input_attempt).or(default_attempt),
+        attempt: cli
+            .attempt
+            .or(pasted.as_ref().and_then(|url| url.attempt))
+            .or(input_attempt)
+            .or(default_attempt),
+        job: pasted.and_then(|url| url.job_id),
     })
 }
 
@@ -411,5 +423,6 @@ fn template(
 
 #[cfg(test)]
 mod props;
+mod run_url;
 #[cfg(test)]
 mod tests;

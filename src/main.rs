@@ -17,7 +17,15 @@ fn main() -> ExitCode {
         in_actions,
         std::env::var("RUNNER_DEBUG").as_deref() == Ok("1"),
     );
-    let env = |name: &str| std::env::var(name).ok();
+    let gh_token = std::sync::OnceLock::new();
+    let env = |name: &str| {
+        let set = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        // On a terminal without a token in the environment, the GitHub CLI's login serves.
+        if set.is_none() && name == "GH_TOKEN" && !in_actions && cli.replay.is_none() {
+            return gh_token.get_or_init(gh_auth_token).clone();
+        }
+        set
+    };
     let config = match Config::load(&cli, &env) {
         Ok(config) => config,
         Err(error) => return fail(in_actions, &error),
@@ -49,6 +57,18 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => fail(in_actions, &error),
     }
+}
+
+/// `gh auth token`, when the GitHub CLI is installed and logged in.
+fn gh_auth_token() -> Option<String> {
+    let output = std::process::Command::new("gh")
+        .args(["auth", "token"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let token = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (output.status.success() && !token.is_empty()).then_some(token)
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -22,10 +22,14 @@ pub(super) async fn fetch_jobs(
             repo,
             run_id,
             attempt,
+            job,
         } => {
             let github =
                 GitHub::new(api_url, Some(token), repo.clone(), retry)?.with_deadline(deadline);
-            let jobs = github.list_jobs(*run_id, *attempt).await?;
+            let jobs = match job {
+                Some(job_id) => vec![one_job(&github, *run_id, *job_id).await?],
+                None => github.list_jobs(*run_id, *attempt).await?,
+            };
             let mut run = run_info(
                 &jobs,
                 repo.to_string(),
@@ -113,5 +117,16 @@ fn run_info(
         head_sha,
         head_branch: jobs.iter().find_map(|j| j.head_branch.clone()),
         ..RunInfo::default()
+    }
+}
+
+/// The job a pasted `…/runs/RUN/job/JOB` URL names, checked to belong to that run.
+async fn one_job(github: &GitHub, run_id: u64, job_id: u64) -> anyhow::Result<Job> {
+    let job = github.get_job(job_id).await?;
+    match job.run_id {
+        Some(other) if other != run_id => anyhow::bail!(
+            "job {job_id} belongs to run {other}, not to run {run_id} of the URL: check the URL"
+        ),
+        _ => Ok(job),
     }
 }

@@ -80,6 +80,19 @@ impl GitHub {
             })
     }
 
+    /// One job (`GET …/actions/jobs/{id}`), for digesting a single job.
+    pub async fn get_job(&self, job_id: u64) -> Result<Job, ApiError> {
+        let route = self.repo_route(&format!("/actions/jobs/{job_id}"));
+        self.get_json("reading the job", &route).await.map_err(|e| {
+            if e.refused(404) {
+                let hint = format!("No job {job_id} in {}: check the URL", self.repo);
+                e.with_hint(hint)
+            } else {
+                e
+            }
+        })
+    }
+
     /// Streams a job's log into `sink`, chunk by chunk, never holding the whole log.
     ///
     /// The API answers with a 302 to a short-lived URL on another host; octocrab's

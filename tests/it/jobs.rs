@@ -232,3 +232,46 @@ async fn the_reporters_own_running_job_and_excluded_jobs_are_left_out() {
     );
     assert_eq!(digest.conclusion, "success");
 }
+
+/// A job's page pasted from the browser digests that one job (`GET …/actions/jobs/{id}`).
+#[tokio::test]
+async fn a_pasted_job_url_digests_that_job_and_checks_its_run() {
+    use failure_digest::cli::Cli;
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let mut one = job(7, "test (linux)", "failure", Some(4));
+    one["run_id"] = json!(RUN_ID);
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/7")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(one))
+        .expect(2)
+        .mount(&server)
+        .await;
+    mount_log(&server, 7, &failed_step_log(&["error: boom"])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = actions_env(&server, dir.path());
+    env.remove("GITHUB_REPOSITORY");
+    env.remove("GITHUB_RUN_ID");
+    let url = format!("https://github.com/{OWNER_REPO}/actions/runs/{RUN_ID}/job/7");
+    let cli = Cli {
+        url: Some(url),
+        ..Cli::default()
+    };
+    let (outcome, _) = run_with_cli(&cli, &env).await;
+    let digest = outcome.unwrap().digest;
+    assert_eq!((digest.totals.jobs, digest.run.id), (1, RUN_ID));
+    assert!(digest.failed_jobs[0].excerpt_text.contains("error: boom"));
+
+    let other_run = Cli {
+        url: Some(format!(
+            "https://github.com/{OWNER_REPO}/actions/runs/1/job/7"
+        )),
+        ..Cli::default()
+    };
+    let (outcome, _) = run_with_cli(&other_run, &env).await;
+    let error = format!("{:#}", outcome.unwrap_err());
+    assert!(
+        error.contains(&format!("job 7 belongs to run {RUN_ID}, not to run 1")),
+        "{error}"
+    );
+}

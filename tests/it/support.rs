@@ -110,7 +110,15 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// Runs the library entry point with `env`; returns the outcome and what was printed.
 pub async fn run_with_env(env: &HashMap<String, String>) -> (anyhow::Result<Outcome>, String) {
-    let config = match Config::load(&Cli::default(), &|name: &str| env.get(name).cloned()) {
+    run_with_cli(&Cli::default(), env).await
+}
+
+/// [`run_with_env`] with flags, as a terminal user gives them.
+pub async fn run_with_cli(
+    cli: &Cli,
+    env: &HashMap<String, String>,
+) -> (anyhow::Result<Outcome>, String) {
+    let config = match Config::load(cli, &|name: &str| env.get(name).cloned()) {
         Ok(config) => config,
         Err(error) => return (Err(error), String::new()),
     };
