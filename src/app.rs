@@ -213,11 +213,7 @@ pub async fn run(
         }
     }
     if let (Some(path), false) = (&config.output_path, config.dry_run) {
-        let text = publish::outputs(
-            digest.totals.failed,
-            &digest.conclusion,
-            comment_url.as_deref(),
-        );
+        let text = publish::outputs(&digest, comment_url.as_deref());
         publish::append(path, &text, "output")?;
     }
     Ok(Outcome {

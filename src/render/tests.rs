@@ -3,7 +3,7 @@ use crate::digest::{Digest, RunData, RunInfo};
 use crate::logs::{ExcerptLine, JobExcerpt, LineKind};
 use std::collections::HashMap;
 
-fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
+pub(crate) fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
     let jobs = (0..failed as u64)
         .map(|id| {
             serde_json::from_value(serde_json::json!({
