@@ -16,6 +16,8 @@ use annotations::annotation_views;
 pub use annotations::AnnotationView;
 pub use category::{has_failed, is_unfinished};
 use category::{icon, status_text, verdict, Category};
+use text::{excerpt_text, title};
+pub use text::{format_duration, short_sha};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Digest {
@@ -278,55 +280,6 @@ fn rank(excerpt: &[ExcerptLine], max_lines: usize) -> Vec<usize> {
     crate::logs::rank::keep_most_informative(excerpt, max_lines)
 }
 
-/// The excerpt's lines as one text: where lines of the log were left out between two shown
-/// lines, a `… N lines skipped …` line says so (never silently join distant lines), and a line
-/// that stands for several similar ones says how many.
-fn excerpt_text(lines: &[ExcerptLine]) -> String {
-    let mut text = String::new();
-    let mut previous: Option<u64> = None;
-    for line in lines {
-        if let Some(p) = previous {
-            let skipped = line.line_number.saturating_sub(p + 1);
-            match skipped {
-                0 => {}
-                1 => text.push_str("… 1 line skipped …\n"),
-                n => text.push_str(&format!("… {n} lines skipped …\n")),
-            }
-        }
-        previous = Some(line.line_number);
-        text.push_str(&line.text);
-        if line.repeats > 0 {
-            text.push_str(&format!("  [and {} more like it]", line.repeats));
-        }
-        text.push('\n');
-    }
-    text
-}
-
-/// A heading's form of a name: at most [`MAX_TITLE_CHARS`] characters, `…` where it was cut.
-fn title(name: &str) -> String {
-    let name = name.trim();
-    if name.chars().count() <= MAX_TITLE_CHARS {
-        return name.to_owned();
-    }
-    let cut: String = name.chars().take(MAX_TITLE_CHARS - 1).collect();
-    format!("{}…", cut.trim_end())
-}
-
-/// A commit's short form, as GitHub shows it (7 characters).
-pub fn short_sha(sha: &str) -> String {
-    sha.chars().take(7).collect()
-}
-
-/// `45s`, `3m 07s`, `1h 02m`.
-pub fn format_duration(seconds: i64) -> String {
-    match seconds {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
-        s => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
 impl JobSummary {
     fn of(job: &Job, category: Category) -> JobSummary {
         let duration_seconds = match (job.started_at, job.completed_at) {
@@ -415,3 +368,4 @@ mod annotations;
 mod category;
 #[cfg(test)]
 mod tests;
+mod text;
