@@ -3,14 +3,16 @@
 # failure-digest as a container action: a static musl binary on distroless/static (CA certificates,
 # tzdata, /etc/passwd; no shell, no package manager). Target size: <= 15 MB.
 #
-#   docker buildx build --platform linux/amd64,linux/arm64 -t failure-digest .
+#   docker build .                     compiles the binary here (the `build` stage), for one arch
+#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg BINARY=prebuilt .
+#                                      takes dist/linux-<arch>/failure-digest, as release.yml does
+#                                      with the static musl binaries its `binaries` job built
 #
-# Base images are pinned by tag, not by digest. Dependabot (.github/dependabot.yml) proposes tag
-# bumps; pinning by digest (FROM image:tag@sha256:...) is optional hardening not done yet.
-#
-# The build stage runs on the *target* platform (under QEMU for the non-native arch in release.yml),
-# so each arch compiles its own native musl target with alpine's gcc: no cross C toolchain for ring.
-# Slower for arm64, but simple; release.yml notes the faster alternative.
+# With BINARY=prebuilt no stage compiles, so a multi-arch image needs no QEMU. Base images are
+# pinned by tag; Dependabot (.github/dependabot.yml) proposes bumps.
+
+# Where the binary comes from: `build` (compile it here) or `prebuilt` (dist/, see above).
+ARG BINARY=build
 
 FROM rust:1.95-alpine AS build
 # Set by buildx to the platform being built (amd64, arm64).
@@ -46,6 +48,14 @@ RUN T="$(cat /rust-target)" \
  && cargo build --release --locked --target "$T" --bin failure-digest \
  && cp "target/$T/release/failure-digest" /failure-digest
 
+# A binary built elsewhere (release.yml's cargo-zigbuild musl builds), one per platform.
+FROM scratch AS prebuilt
+ARG TARGETARCH
+COPY dist/linux-${TARGETARCH}/failure-digest /failure-digest
+
+# hadolint ignore=DL3006
+FROM ${BINARY} AS binary
+
 # distroless publishes no versioned tags for static-debian12 (latest, nonroot, debug, ...): the
 # tag is the Debian release; `:nonroot` would set USER 65532, which we must not (see below).
 # hadolint ignore=DL3007
@@ -55,7 +65,7 @@ LABEL org.opencontainers.image.title="failure-digest" \
       org.opencontainers.image.source="https://github.com/failure-digest/failure-digest" \
       org.opencontainers.image.documentation="https://github.com/failure-digest/failure-digest#readme" \
       org.opencontainers.image.licenses="MIT"
-COPY --from=build /failure-digest /failure-digest
+COPY --from=binary /failure-digest /failure-digest
 # No USER: GitHub runs container actions as root, and the file-command files it mounts
 # ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY under /github/file_commands) are root-owned.
 ENTRYPOINT ["/failure-digest"]
