@@ -3,7 +3,7 @@
 use http::Method;
 use http_body_util::BodyExt;
 
-use super::client::{GitHub, Idempotence};
+use super::client::{GitHub, Idempotence, Reading};
 use super::error::ApiError;
 use super::models::{Annotation, Job};
 
@@ -118,6 +118,7 @@ impl GitHub {
                     &route,
                     None,
                     Idempotence::Repeatable,
+                    Reading::Streamed,
                 )
                 .await
             {

@@ -81,8 +81,10 @@ pub struct GitHub {
 
 /// Whether a successful answer's body is read inside the retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reading {
+pub enum Reading {
+    /// The body is handed over unread (a log, streamed into the analyzer).
     Streamed,
+    /// The whole body is read before the answer counts (JSON).
     Buffered,
 }
 
@@ -142,50 +144,12 @@ impl GitHub {
         format!("/repos/{}/{}{}", self.repo.owner, self.repo.name, suffix)
     }
 
-    /// Sends one request under the retry policy and returns a successful response with its body
-    /// still streaming (for a log), or the error GitHub gave (with route, status, message and
-    /// request id). A reset after the headers is the caller's to handle.
+    /// Sends one request under the retry policy and returns a successful response, or the error
+    /// GitHub gave (with route, status, message and request id). With [`Reading::Buffered`] the
+    /// body is read inside the retry, so a connection reset in the middle of it is retried like
+    /// one before the headers; with [`Reading::Streamed`] (a log) a reset after the headers is
+    /// the caller's to handle.
     pub async fn send(
-        &self,
-        operation: &'static str,
-        method: Method,
-        route: &str,
-        body: Option<&serde_json::Value>,
-        idempotence: Idempotence,
-    ) -> Result<Response, ApiError> {
-        self.exchange(
-            operation,
-            method,
-            route,
-            body,
-            idempotence,
-            Reading::Streamed,
-        )
-        .await
-    }
-
-    /// [`GitHub::send`] for a JSON answer: the body is read inside the retry, so a connection
-    /// reset in the middle of it is retried like one before the headers.
-    pub async fn send_buffered(
-        &self,
-        operation: &'static str,
-        method: Method,
-        route: &str,
-        body: Option<&serde_json::Value>,
-        idempotence: Idempotence,
-    ) -> Result<Response, ApiError> {
-        self.exchange(
-            operation,
-            method,
-            route,
-            body,
-            idempotence,
-            Reading::Buffered,
-        )
-        .await
-    }
-
-    async fn exchange(
         &self,
         operation: &'static str,
         method: Method,
@@ -202,7 +166,7 @@ impl GitHub {
                 .await
             {
                 Some(exchanged) => exchanged,
-                None => return Err(self.past_deadline(operation, &method, route)),
+                None => return Err(ApiError::timed_out(operation, &method, route)),
             };
             let (error, retry_in) = match exchanged {
                 Ok(response) if response.status().is_success() => return Ok(response),
@@ -290,11 +254,6 @@ impl GitHub {
         }
     }
 
-    /// The error for a call the run's deadline cut short.
-    fn past_deadline(&self, operation: &'static str, method: &Method, route: &str) -> ApiError {
-        ApiError::timed_out(operation, method, route)
-    }
-
     /// GET a JSON document.
     pub async fn get_json<T: DeserializeOwned>(
         &self,
@@ -302,7 +261,14 @@ impl GitHub {
         route: &str,
     ) -> Result<T, ApiError> {
         let response = self
-            .send_buffered(operation, Method::GET, route, None, Idempotence::Repeatable)
+            .send(
+                operation,
+                Method::GET,
+                route,
+                None,
+                Idempotence::Repeatable,
+                Reading::Buffered,
+            )
             .await?;
         read_json(operation, &Method::GET, route, response).await
     }
@@ -337,12 +303,13 @@ impl GitHub {
         let mut route = first_route.to_owned();
         for _ in 0..max_pages {
             let response = self
-                .send_buffered(
+                .send(
                     operation,
                     Method::GET,
                     &route,
                     None,
                     Idempotence::Repeatable,
+                    Reading::Buffered,
                 )
                 .await?;
             let page = Page::<Readable<T>>::from_response(response)

@@ -5,7 +5,7 @@
 use http::Method;
 use serde_json::json;
 
-use super::client::{read_json, GitHub, Idempotence};
+use super::client::{read_json, GitHub, Idempotence, Reading};
 use super::error::ApiError;
 use super::models::{Comment, User};
 
@@ -70,12 +70,13 @@ impl GitHub {
     pub async fn delete_comment(&self, id: u64) -> Result<(), ApiError> {
         let route = self.repo_route(&format!("/issues/comments/{id}"));
         match self
-            .send_buffered(
+            .send(
                 "deleting a duplicate PR comment",
                 Method::DELETE,
                 &route,
                 None,
                 Idempotence::Repeatable,
+                Reading::Buffered,
             )
             .await
         {
@@ -93,12 +94,13 @@ impl GitHub {
         const OPERATION: &str = "identifying the token";
         let query = json!({ "query": "query { viewer { login } }" });
         let response = self
-            .send_buffered(
+            .send(
                 OPERATION,
                 Method::POST,
                 &self.graphql_url,
                 Some(&query),
                 Idempotence::Repeatable,
+                Reading::Buffered,
             )
             .await?;
         let answer: Viewer = read_json(OPERATION, &Method::POST, "/graphql", response).await?;
@@ -126,12 +128,13 @@ impl GitHub {
     ) -> Result<Comment, ApiError> {
         let payload = json!({ "body": body });
         let response = self
-            .send_buffered(
+            .send(
                 operation,
                 method.clone(),
                 route,
                 Some(&payload),
                 idempotence,
+                Reading::Buffered,
             )
             .await?;
         read_json(operation, &method, route, response).await

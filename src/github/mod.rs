@@ -13,5 +13,5 @@ pub mod rate_limit;
 pub mod runs;
 
 pub use actions::LogUnavailable;
-pub use client::{GitHub, Idempotence, Repo, RetryPolicy};
+pub use client::{GitHub, Idempotence, Reading, Repo, RetryPolicy};
 pub use error::ApiError;
