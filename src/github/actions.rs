@@ -84,12 +84,10 @@ impl GitHub {
     pub async fn get_job(&self, job_id: u64) -> Result<Job, ApiError> {
         let route = self.repo_route(&format!("/actions/jobs/{job_id}"));
         self.get_json("reading the job", &route).await.map_err(|e| {
-            if e.refused(404) {
-                let hint = format!("No job {job_id} in {}: check the URL", self.repo);
-                e.with_hint(hint)
-            } else {
-                e
-            }
+            e.hint_for(
+                &[404],
+                format!("No job {job_id} in {}: check the URL", self.repo),
+            )
         })
     }
 
@@ -169,13 +167,7 @@ impl GitHub {
         ));
         self.get_all_pages("listing annotations", &route, 3)
             .await
-            .map_err(|e| {
-                if e.refused(403) {
-                    e.with_hint("The token may not read check runs: add `permissions: checks: read` to the reporting job")
-                } else {
-                    e
-                }
-            })
+            .map_err(|e| e.hint_for(&[403], "The token may not read check runs: add `permissions: checks: read` to the reporting job"))
     }
 }
 

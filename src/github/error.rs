@@ -161,6 +161,15 @@ impl ApiError {
         self
     }
 
+    /// [`ApiError::with_hint`] when GitHub answered one of `statuses`: the one shape of advice
+    /// every call gives (which permission, which input).
+    pub fn hint_for(self, statuses: &[u16], hint: impl Into<String>) -> Self {
+        match self.status_code() {
+            Some(status) if statuses.contains(&status) => self.with_hint(hint),
+            _ => self,
+        }
+    }
+
     /// A refusal for a reason the caller may explain: not a rate limit, which explains itself.
     pub fn refused(&self, status: u16) -> bool {
         self.rate_limit.is_none() && self.status_code() == Some(status)

@@ -23,12 +23,7 @@ impl GitHub {
         let mut pulls: Vec<PullRequest> = self
             .get_all_pages("finding the pull request of the commit", &route, 1)
             .await
-            .map_err(|e| match e.status_code() {
-                Some(403 | 404) => e.with_hint(
-                    "The token may not read the repository's pull requests: add `permissions: contents: read` (and `pull-requests: write` for the comment), or pass `pr-number`",
-                ),
-                _ => e,
-            })?;
+            .map_err(|e| e.hint_for(&[403, 404], "The token may not read the repository's pull requests: add `permissions: contents: read` (and `pull-requests: write` for the comment), or pass `pr-number`"))?;
         pulls.retain(|pr| pr.state.as_deref() == Some("open"));
         pulls.sort_by_key(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha));
         Ok(pulls)
@@ -44,13 +39,7 @@ impl GitHub {
         let route = self.repo_route(&format!("/pulls?head={head}&state=open&per_page=100"));
         self.get_all_pages("finding the pull request of the fork's branch", &route, 1)
             .await
-            .map_err(|e| {
-                if e.refused(403) || e.refused(404) {
-                    e.with_hint("The token may not read the repository's pull requests: add `permissions: pull-requests: write` (it includes read), or pass `pr-number`")
-                } else {
-                    e
-                }
-            })
+            .map_err(|e| e.hint_for(&[403, 404], "The token may not read the repository's pull requests: add `permissions: pull-requests: write` (it includes read), or pass `pr-number`"))
     }
 }
 

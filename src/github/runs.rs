@@ -78,12 +78,10 @@ impl WorkflowRun {
 
 /// Advice for the calls below, which need the same permission as listing the jobs.
 fn with_hint(e: ApiError) -> ApiError {
-    match e.status_code() {
-        Some(401 | 403) => {
-            e.with_hint("The token needs `permissions: actions: read` to compare runs")
-        }
-        _ => e,
-    }
+    e.hint_for(
+        &[401, 403],
+        "The token needs `permissions: actions: read` to compare runs",
+    )
 }
 
 use super::actions::job_id;
