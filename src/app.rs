@@ -14,7 +14,7 @@ use fetch::fetch_jobs;
 use crate::cli::Format;
 use crate::config::{CommentMode, Config};
 use crate::digest::{self, Digest, RunData};
-use crate::github::models::{Annotation, Conclusion, Job, Status};
+use crate::github::models::{Annotation, Job, Status};
 use crate::github::{GitHub, LogUnavailable, RetryPolicy};
 use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
 use crate::publish;
@@ -234,12 +234,7 @@ async fn explain_failures(
     time: &TimeLimits,
     degraded: &mut Vec<String>,
 ) -> (Excerpts, HashMap<u64, Vec<Annotation>>) {
-    // A cancellation explains nothing next to a failure (fail-fast cancels the other legs):
-    // cancelled jobs are explained only in a run where nothing failed.
-    let any_failed = jobs.iter().any(digest::has_failed);
-    let explained = jobs.iter().filter(|j| {
-        digest::has_failed(j) || (!any_failed && j.conclusion == Some(Conclusion::Cancelled))
-    });
+    let explained = digest::explained(jobs);
     let options = ExcerptOptions {
         max_lines: config.max_lines,
         ..ExcerptOptions::default()

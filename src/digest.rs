@@ -14,8 +14,8 @@ use crate::logs::{ExcerptLine, JobExcerpt};
 
 use annotations::annotation_views;
 pub use annotations::AnnotationView;
-pub use category::{has_failed, is_unfinished};
-use category::{icon, status_text, verdict, Category};
+pub use category::{explained, has_failed, is_unfinished};
+use category::{icon, is_explained, status_text, verdict, Category};
 use text::{excerpt_text, title};
 pub use text::{format_duration, short_sha};
 
@@ -176,14 +176,14 @@ impl Digest {
             }
             let summary = JobSummary::of(job, category);
             match category {
-                // Beyond the named ones, `totals.cancelled` counts them.
-                Category::Cancelled if any_failed => cancelled_after_failure.push(JobLink {
+                _ if is_explained(category, any_failed) => {
+                    failed_jobs.push(FailedJob::of(job, &summary, &data))
+                }
+                // Cancelled next to a failure; beyond the named ones, `totals.cancelled` counts.
+                Category::Cancelled => cancelled_after_failure.push(JobLink {
                     name: job.name.clone(),
                     url: job.html_url.clone(),
                 }),
-                Category::Failed | Category::Cancelled => {
-                    failed_jobs.push(FailedJob::of(job, &summary, &data))
-                }
                 _ => {}
             }
             jobs.push(summary);

@@ -32,6 +32,21 @@ impl Category {
     }
 }
 
+/// The jobs whose log and annotations explain the run: every failed one, and the cancelled ones
+/// only when nothing failed (next to a failure, fail-fast cancels the other legs, and a
+/// cancellation explains nothing). [`crate::digest::Digest::build`] lists the same jobs in
+/// `failed_jobs`.
+pub fn explained(jobs: &[Job]) -> impl Iterator<Item = &Job> {
+    let any_failed = jobs.iter().any(has_failed);
+    jobs.iter()
+        .filter(move |job| is_explained(Category::of(job), any_failed))
+}
+
+/// The rule of [`explained`], for one job of `category` in a run where `any_failed`.
+pub fn is_explained(category: Category, any_failed: bool) -> bool {
+    category == Category::Failed || (!any_failed && category == Category::Cancelled)
+}
+
 /// A job GitHub still shows as running (its log cannot be downloaded until it ends).
 pub fn is_unfinished(job: &Job) -> bool {
     job.status != Some(Status::Completed)
