@@ -3,6 +3,7 @@
 
 use crate::config::{CommentMode, Config};
 use crate::digest::Digest;
+use crate::github::models::PullRequest;
 use crate::github::pulls::is_commit_sha;
 use crate::github::{ApiError, GitHub};
 use crate::publish::sticky::{Sticky, Written};
@@ -150,6 +151,15 @@ pub struct FoundPr {
     pub base_branch: Option<String>,
 }
 
+impl From<&PullRequest> for FoundPr {
+    fn from(pr: &PullRequest) -> Self {
+        FoundPr {
+            number: pr.number,
+            base_branch: pr.base_branch(),
+        }
+    }
+}
+
 /// The PR to comment on: the `pr-number` input or `--pr`, the event's PR, the `workflow_run`'s
 /// PRs into this repository, a fork's PR by the triggering run's head (`owner:branch`, its head
 /// commit checked), else the open PRs of the reported commit.
@@ -193,10 +203,7 @@ async fn find_pr(
             pulls[0].number
         );
     }
-    Ok(pulls.first().map(|pr| FoundPr {
-        number: pr.number,
-        base_branch: pr.base_branch(),
-    }))
+    Ok(pulls.first().map(FoundPr::from))
 }
 
 /// A `workflow_run` payload lists no PR for a fork's run, and GitHub lists no PR for a fork's
@@ -213,12 +220,9 @@ async fn fork_pr(config: &Config, github: &GitHub) -> Result<Option<FoundPr>, Ap
     };
     let pulls = github.open_pulls_for_head(owner, branch).await?;
     Ok(pulls
-        .into_iter()
+        .iter()
         .find(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) == Some(sha.as_str()))
-        .map(|pr| FoundPr {
-            number: pr.number,
-            base_branch: pr.base_branch(),
-        }))
+        .map(FoundPr::from))
 }
 
 /// Whose comments may be ours: `github-actions[bot]` (the Actions token's identity, always
