@@ -15,6 +15,7 @@ pub mod insights;
 pub mod logs;
 #[cfg(test)]
 mod mutate;
+mod percent;
 pub mod publish;
 pub mod render;
 pub mod replay;

@@ -162,16 +162,7 @@ impl GitHub {
 
 /// Percent-encodes a query value: branch names may hold `/`, `+`, `#`, `&` ….
 pub(super) fn query_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    crate::percent::encode(text, crate::percent::is_unreserved)
 }
 
 #[cfg(test)]

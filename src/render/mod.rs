@@ -136,13 +136,10 @@ fn register(
 pub fn marker(key: &str) -> String {
     const SHOWN: usize = 100;
     let shown: String = key.chars().take(SHOWN).collect();
-    let mut encoded = String::with_capacity(shown.len());
-    for byte in shown.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' => encoded.push(byte as char),
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
+    // Not `-` (it could close the HTML comment) nor `~` (the fingerprint's separator).
+    let mut encoded = crate::percent::encode(&shown, |byte| {
+        byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.')
+    });
     if shown.len() < key.len() {
         encoded.push_str(&format!("~{:016x}", fnv1a(key.as_bytes())));
     }
