@@ -13,6 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::cli::{Cli, Format};
 use crate::event::EventFacts;
 use crate::github::Repo;
+use inputs::{bool_input, check_range, input, number_input, var};
 
 /// Where the run to digest comes from.
 #[derive(Debug, Clone)]
@@ -106,29 +107,6 @@ impl JobFilter {
 
 /// Reads environment variables; a function so tests need not touch the process environment.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// An environment variable, empty meaning unset.
-fn var(env: Env, name: &str) -> Option<String> {
-    env(name).filter(|v| !v.trim().is_empty())
-}
-
-/// An action input: `INPUT_GITHUB-TOKEN` as the runner spells it, or `INPUT_GITHUB_TOKEN`.
-/// Trimmed: a value pasted into a secret or a YAML block often ends with a newline.
-fn input(env: Env, name: &str) -> Option<String> {
-    let upper = name.to_ascii_uppercase();
-    var(env, &format!("INPUT_{upper}"))
-        .or_else(|| var(env, &format!("INPUT_{}", upper.replace('-', "_"))))
-        .map(|value| value.trim().to_owned())
-}
-
-fn bool_input(env: Env, name: &str, default: bool) -> anyhow::Result<bool> {
-    match input(env, name).as_deref().map(str::trim) {
-        None => Ok(default),
-        Some("true" | "True" | "TRUE") => Ok(true),
-        Some("false" | "False" | "FALSE") => Ok(false),
-        Some(other) => bail!("input `{name}` must be `true` or `false`, got `{other}`"),
-    }
-}
 
 impl Config {
     /// Builds the configuration from flags and environment; reads the event payload and any
@@ -226,38 +204,6 @@ const TIMEOUT_SECONDS: RangeInclusive<usize> = 1..=21_600;
 /// Long enough for a slow day on GitHub (the API's own read timeout is a minute), short enough
 /// that a stalled host costs a few minutes of runner time, not the job's six hours.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// A whole-number input within `range`, `None` when not given.
-fn number_input(
-    env: Env,
-    name: &str,
-    range: RangeInclusive<usize>,
-) -> anyhow::Result<Option<usize>> {
-    let Some(text) = input(env, name) else {
-        return Ok(None);
-    };
-    let what = format!("input `{name}`");
-    match text.trim().parse() {
-        Ok(n) => check_range(n, range, &what).map(Some),
-        Err(_) => bail!(
-            "{what} must be a whole number from {} to {}, got `{text}`",
-            range.start(),
-            range.end()
-        ),
-    }
-}
-
-fn check_range(n: usize, range: RangeInclusive<usize>, what: &str) -> anyhow::Result<usize> {
-    if range.contains(&n) {
-        Ok(n)
-    } else {
-        bail!(
-            "{what} must be a whole number from {} to {}, got `{n}`",
-            range.start(),
-            range.end()
-        )
-    }
-}
 
 /// Which run and attempt to report on: flags, then inputs, then the triggering run of a
 /// `workflow_run` event, then the current run.
@@ -421,6 +367,7 @@ fn template(
     Ok(Some((path, text)))
 }
 
+mod inputs;
 #[cfg(test)]
 mod props;
 mod run_url;
