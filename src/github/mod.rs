@@ -6,6 +6,7 @@ pub mod client;
 pub mod comments;
 pub mod error;
 pub mod models;
+mod pages;
 #[cfg(test)]
 mod props;
 pub mod pulls;
