@@ -3,20 +3,26 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
 mod fetch;
 mod insights;
+mod passing;
 
 use fetch::fetch_jobs;
+use passing::PassingJob;
 
 use crate::cli::Format;
 use crate::config::{CommentMode, Config};
 use crate::digest::{self, Digest, RunData};
 use crate::github::models::{Annotation, Job, Status};
 use crate::github::{GitHub, LogUnavailable, RetryPolicy};
-use crate::logs::{ExcerptOptions, JobExcerpt, LogAnalyzer, StepInfo};
+use crate::log_file::LogFiles;
+use crate::logs::{
+    ExcerptOptions, JobExcerpt, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
+};
 use crate::publish;
 use crate::publish::comment::{Action, Published};
 use crate::render::{marker, Renderer};
@@ -80,20 +86,28 @@ impl TimeLimits {
 enum Fetcher {
     Api(GitHub),
     Replay(Recording),
+    LogFile(LogFiles),
 }
 
 impl Fetcher {
+    /// `passing`: the id of a passing job of the same name whose log ranks what is normal.
     async fn excerpt(
         &self,
         job: &Job,
+        passing: Option<u64>,
         options: &ExcerptOptions,
         time: &TimeLimits,
     ) -> Result<JobExcerpt, LogUnavailable> {
+        // GitHub serves a job's log only once the job has ended (404 until then).
+        if matches!(self, Fetcher::Api(_)) && digest::is_unfinished(job) {
+            return Err(LogUnavailable::Running);
+        }
         let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
         let mut analyzer = LogAnalyzer::new(&steps, options);
+        if let Some(normal) = self.learn_normal(job, passing, options, time).await {
+            analyzer = analyzer.comparing_with(Arc::new(normal));
+        }
         match self {
-            // GitHub serves a job's log only once the job has ended (404 until then).
-            Fetcher::Api(_) if digest::is_unfinished(job) => return Err(LogUnavailable::Running),
             Fetcher::Api(github) => {
                 let (deadline, allowed) = time.for_one_log();
                 let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
@@ -104,8 +118,40 @@ impl Fetcher {
             Fetcher::Replay(recording) => {
                 recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
             }
+            Fetcher::LogFile(files) => files.stream_log(|chunk| analyzer.feed(chunk))?,
         }
         Ok(analyzer.finish())
+    }
+
+    /// What a passing log of the same job prints, streamed into a bounded set. Best effort:
+    /// without it the excerpt is ranked on its own, and says nothing of a comparison.
+    async fn learn_normal(
+        &self,
+        job: &Job,
+        passing: Option<u64>,
+        options: &ExcerptOptions,
+        time: &TimeLimits,
+    ) -> Option<NormalLines> {
+        let mut learner = NormalLinesLearner::new(options);
+        let learned = match (self, passing) {
+            (Fetcher::LogFile(files), _) => files.stream_green(|chunk| learner.feed(chunk))?,
+            (Fetcher::Api(github), Some(id)) => {
+                let (deadline, allowed) = time.for_one_log();
+                let download = github.stream_job_log(id, |chunk| learner.feed(chunk));
+                match tokio::time::timeout_at(deadline, download).await {
+                    Ok(done) => done,
+                    Err(_) => Err(LogUnavailable::Failed(time.missed(allowed))),
+                }
+            }
+            _ => return None,
+        };
+        match learned {
+            Ok(()) => Some(learner.finish()),
+            Err(why) => {
+                tracing::warn!("job `{}`: the passing log was not read: {why}", job.name);
+                None
+            }
+        }
     }
 
     async fn annotations(&self, job: &Job) -> Result<Vec<Annotation>, String> {
@@ -121,6 +167,7 @@ impl Fetcher {
                 github.annotations(id).await.map_err(|e| e.to_string())
             }
             Fetcher::Replay(recording) => Ok(recording.annotations(job.id)),
+            Fetcher::LogFile(_) => Ok(Vec::new()),
         }
     }
 }
@@ -154,27 +201,58 @@ pub async fn run(
         .collect();
 
     let mut degraded = Vec::new();
+    // The comment's plan and the base run come before the logs: the base run is where a failed
+    // job's passing log comes from, and under `workflow_run` only the PR the plan finds names
+    // the base (a fork's run lists no PR). The plan needs the jobs, not their excerpts.
+    let commenting = config.comment != CommentMode::Never && !config.dry_run;
+    let plan = match (&fetcher, commenting) {
+        (Fetcher::Api(github), true) => {
+            let outline = Digest::build(RunData {
+                run: run.clone(),
+                server_url: config.server_url.clone(),
+                jobs: jobs.clone(),
+                excerpts: HashMap::new(),
+                annotations: HashMap::new(),
+                passing_logs: HashMap::new(),
+            });
+            Some(publish::comment::plan(config, github, &outline).await)
+        }
+        _ => None,
+    };
+    // A `push` stays uncompared even when its commit is in a PR, as documented.
+    let pr_base = plan
+        .as_ref()
+        .filter(|_| config.event.triggering_run.is_some())
+        .and_then(|plan| plan.base_branch.clone());
+    let (base, passing) = match &fetcher {
+        Fetcher::Api(github) => {
+            insights::base_and_passing(github, config, &jobs, pr_base, run.id).await
+        }
+        Fetcher::LogFile(files) => {
+            let passing = files.green_name().map(|label| PassingJob {
+                id: 0,
+                log: digest::PassingLog { label, url: None },
+            });
+            (
+                None,
+                jobs.iter()
+                    .filter_map(|job| Some((job.id, passing.clone()?)))
+                    .collect(),
+            )
+        }
+        Fetcher::Replay(_) => (None, HashMap::new()),
+    };
     let (excerpts, annotations) =
-        explain_failures(&fetcher, &jobs, config, &time, &mut degraded).await;
+        explain_failures(&fetcher, &jobs, &passing, config, &time, &mut degraded).await;
     let mut digest = Digest::build(RunData {
         run,
         server_url: config.server_url.clone(),
         jobs,
         excerpts,
         annotations,
+        passing_logs: passing.into_iter().map(|(id, p)| (id, p.log)).collect(),
     });
-    let commenting = config.comment != CommentMode::Never && !config.dry_run;
-    let plan = match (&fetcher, commenting) {
-        (Fetcher::Api(github), true) => Some(publish::comment::plan(config, github, &digest).await),
-        _ => None,
-    };
-    // Under `workflow_run` only the found PR names the base (a fork's run lists no PR); a `push`
-    // stays uncompared even when its commit is in a PR, as documented.
-    let pr_base = plan
-        .as_ref()
-        .filter(|_| config.event.triggering_run.is_some())
-        .and_then(|plan| plan.base_branch.clone());
-    insights::add(&mut digest, &fetcher, config, pr_base, &mut degraded).await;
+    insights::add(&mut digest, &fetcher, config, base, &mut degraded).await;
     if config.format == Format::Json {
         let json = serde_json::to_string_pretty(&digest)? + "\n";
         print_untrusted(stdout, config, &json)?;
@@ -230,6 +308,7 @@ type Excerpts = HashMap<u64, Result<JobExcerpt, LogUnavailable>>;
 async fn explain_failures(
     fetcher: &Fetcher,
     jobs: &[Job],
+    passing: &HashMap<u64, PassingJob>,
     config: &Config,
     time: &TimeLimits,
     degraded: &mut Vec<String>,
@@ -237,12 +316,15 @@ async fn explain_failures(
     let explained = digest::explained(jobs);
     let options = ExcerptOptions {
         max_lines: config.max_lines,
+        // A file from any CI is numbered as its reader's editor numbers it.
+        lone_cr_ends_line: matches!(fetcher, Fetcher::LogFile(_)),
         ..ExcerptOptions::default()
     };
     let fetched: Vec<_> = stream::iter(explained.map(|job| {
         let options = &options;
         async move {
-            let excerpt = fetcher.excerpt(job, options, time).await;
+            let passing = passing.get(&job.id).map(|p| p.id);
+            let excerpt = fetcher.excerpt(job, passing, options, time).await;
             (job, excerpt, fetcher.annotations(job).await)
         }
     }))

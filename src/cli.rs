@@ -20,6 +20,7 @@ use clap::{Parser, ValueEnum};
     failure-digest https://github.com/octo/app/actions/runs/123456/job/789 --dry-run\n  \
     GITHUB_TOKEN=... failure-digest --repo octo/app --run-id 123456 --dry-run\n  \
     failure-digest --replay examples/rust-ci-failure\n  \
+    failure-digest --log failed.log --green-log passed.log\n  \
     failure-digest --replay examples/rust-ci-failure --format json | jq .totals")]
 pub struct Cli {
     /// A run's page, as the browser shows it: …/OWNER/REPO/actions/runs/ID, with /attempts/N for
@@ -51,6 +52,15 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["repo", "run_id", "attempt", "pr"])]
     pub replay: Option<PathBuf>,
 
+    /// Digest one job's log file, with no network: a log downloaded from GitHub, or any CI's text
+    /// log (lines are numbered as an editor numbers them)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "replay", "repo", "run_id", "attempt", "pr"])]
+    pub log: Option<PathBuf>,
+
+    /// A passing log of the same job, for --log: what it printed too ranks below what is new
+    #[arg(long, value_name = "FILE", requires = "log")]
+    pub green_log: Option<PathBuf>,
+
     /// What to print: the rendered markdown, or the digest model as JSON for scripts
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
@@ -66,6 +76,13 @@ pub struct Cli {
     /// Handlebars template replacing the default comment
     #[arg(long, value_name = "FILE")]
     pub comment_template: Option<PathBuf>,
+}
+
+impl Cli {
+    /// Reads files only: no token, no event payload, nothing posted.
+    pub fn is_offline(&self) -> bool {
+        self.replay.is_some() || self.log.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

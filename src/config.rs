@@ -31,6 +31,11 @@ pub enum Source {
     },
     /// A recorded run on disk, no network.
     Replay(PathBuf),
+    /// One job's log file (`--log`), and a passing log of the same job to compare with.
+    LogFile {
+        log: PathBuf,
+        green: Option<PathBuf>,
+    },
 }
 
 /// When to write the sticky PR comment (`comment` input).
@@ -58,6 +63,8 @@ pub struct Config {
     /// The whole run's deadline (`timeout-seconds`): what misses it is noted, not waited for.
     pub timeout: Duration,
     pub exclude_jobs: JobFilter,
+    /// Rank each failed log against a passing log of the same job (`passing-log`).
+    pub passing_log: bool,
     pub fail_on_error: bool,
     /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
     pub insights: crate::insights::Options,
@@ -115,7 +122,7 @@ impl Config {
         let in_actions = var(env, "GITHUB_ACTIONS").as_deref() == Some("true");
         let event_name = var(env, "GITHUB_EVENT_NAME");
         let event = match (&event_name, var(env, "GITHUB_EVENT_PATH")) {
-            (Some(name), Some(path)) if cli.replay.is_none() => read_event(name, Path::new(&path))?,
+            (Some(name), Some(path)) if !cli.is_offline() => read_event(name, Path::new(&path))?,
             _ => EventFacts::default(),
         };
         let workspace = var(env, "GITHUB_WORKSPACE").map(PathBuf::from);
@@ -143,9 +150,13 @@ impl Config {
             (None, None) => None,
         };
 
-        let source = match &cli.replay {
-            Some(dir) => Source::Replay(dir.clone()),
-            None => api_source(cli, env, &event)?,
+        let source = match (&cli.replay, &cli.log) {
+            (Some(dir), _) => Source::Replay(dir.clone()),
+            (None, Some(log)) => Source::LogFile {
+                log: log.clone(),
+                green: cli.green_log.clone(),
+            },
+            (None, None) => api_source(cli, env, &event)?,
         };
         let comment_key = event
             .triggering_run
@@ -181,13 +192,14 @@ impl Config {
             timeout,
             exclude_jobs: JobFilter::parse(&input(env, "exclude-jobs").unwrap_or_default())?,
             fail_on_error: bool_input(env, "fail-on-error", false)?,
+            passing_log: bool_input(env, "passing-log", true)?,
             insights: crate::insights::Options {
                 detect_flaky: bool_input(env, "detect-flaky", true)?,
                 compare_base: bool_input(env, "compare-base", true)?,
                 group_errors: bool_input(env, "group-errors", true)?,
             },
             format: cli.format,
-            dry_run: cli.dry_run || cli.replay.is_some(),
+            dry_run: cli.dry_run || cli.is_offline(),
             in_actions,
             step_summary_path: var(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
             output_path: var(env, "GITHUB_OUTPUT").map(PathBuf::from),

@@ -136,8 +136,27 @@ pub struct FailedJob {
     pub excerpt_omitted: u64,
     /// Why there is no excerpt (log expired, not yet available, download failed).
     pub log_unavailable: Option<String>,
+    /// The passing log of the same job the excerpt was ranked against, if one was.
+    pub compared_with: Option<ComparedWith>,
     #[serde(flatten)]
     pub marks: JobMarks,
+}
+
+/// A passing log of the same job, as the digest names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PassingLog {
+    /// In words, for "compared with …": `the passing run on main`, or a file's name.
+    pub label: String,
+    pub url: Option<String>,
+}
+
+/// How an excerpt used a passing log: what it was, and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComparedWith {
+    pub label: String,
+    pub url: Option<String>,
+    /// Candidate lines ranked lower because the passing log printed them too.
+    pub ranked_lower: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -154,6 +173,8 @@ pub struct RunData {
     pub jobs: Vec<Job>,
     pub excerpts: HashMap<u64, Result<JobExcerpt, LogUnavailable>>,
     pub annotations: HashMap<u64, Vec<Annotation>>,
+    /// Per job id: the passing log its excerpt was compared with.
+    pub passing_logs: HashMap<u64, PassingLog>,
 }
 
 impl Digest {
@@ -325,6 +346,14 @@ impl FailedJob {
                     .unwrap_or_default(),
             })
             .collect();
+        let compared_with = match (data.excerpts.get(&job.id), data.passing_logs.get(&job.id)) {
+            (Some(Ok(found)), Some(passing)) => found.compared.map(|c| ComparedWith {
+                label: passing.label.clone(),
+                url: passing.url.clone(),
+                ranked_lower: c.ranked_lower,
+            }),
+            _ => None,
+        };
         let (excerpt, excerpt_omitted, excerpt_step, log_unavailable) =
             match data.excerpts.get(&job.id) {
                 Some(Ok(found)) => (
@@ -359,6 +388,7 @@ impl FailedJob {
             excerpt,
             excerpt_omitted,
             log_unavailable,
+            compared_with,
             marks: JobMarks::default(),
         }
     }

@@ -12,6 +12,7 @@ pub mod digest;
 pub mod event;
 pub mod github;
 pub mod insights;
+pub mod log_file;
 pub mod logs;
 #[cfg(test)]
 mod mutate;

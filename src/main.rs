@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let env = |name: &str| {
         let set = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         // On a terminal without a token in the environment, the GitHub CLI's login serves.
-        if set.is_none() && name == "GH_TOKEN" && !in_actions && cli.replay.is_none() {
+        if set.is_none() && name == "GH_TOKEN" && !in_actions && !cli.is_offline() {
             return gh_token.get_or_init(gh_auth_token).clone();
         }
         set

@@ -63,18 +63,11 @@ impl Recording {
     pub fn stream_job_log(
         &self,
         job_id: u64,
-        mut sink: impl FnMut(&[u8]),
+        sink: impl FnMut(&[u8]),
     ) -> Result<(), LogUnavailable> {
         let path = self.dir.join("logs").join(format!("{job_id}.log"));
-        let mut file = std::fs::File::open(&path).map_err(|_| LogUnavailable::NotYet)?;
-        let mut buffer = vec![0; 64 * 1024];
-        loop {
-            match file.read(&mut buffer) {
-                Ok(0) => return Ok(()),
-                Ok(n) => sink(&buffer[..n]),
-                Err(e) => return Err(LogUnavailable::Failed(format!("{}: {e}", path.display()))),
-            }
-        }
+        let file = std::fs::File::open(&path).map_err(|_| LogUnavailable::NotYet)?;
+        stream_file(file, &path, sink)
     }
 
     pub fn annotations(&self, job_id: u64) -> Vec<Annotation> {
@@ -82,5 +75,21 @@ impl Recording {
             .ok()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
+    }
+}
+
+/// Streams an open file in fixed chunks, as a download would arrive: never the whole file.
+pub fn stream_file(
+    mut file: std::fs::File,
+    path: &Path,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<(), LogUnavailable> {
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => sink(&buffer[..n]),
+            Err(e) => return Err(LogUnavailable::Failed(format!("{}: {e}", path.display()))),
+        }
     }
 }

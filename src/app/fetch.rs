@@ -8,6 +8,7 @@ use crate::config::{Config, Source};
 use crate::digest::RunInfo;
 use crate::github::models::Job;
 use crate::github::{GitHub, RetryPolicy};
+use crate::log_file::LogFiles;
 use crate::replay::Recording;
 
 pub(super) async fn fetch_jobs(
@@ -82,6 +83,15 @@ pub(super) async fn fetch_jobs(
                 recording.meta.workflow.clone(),
             );
             Ok((Fetcher::Replay(recording), jobs, run))
+        }
+        Source::LogFile { log, green } => {
+            let files = LogFiles::open(log, green.as_deref())?;
+            let run = RunInfo {
+                workflow: Some(files.name()),
+                ..RunInfo::default()
+            };
+            let jobs = vec![files.job()];
+            Ok((Fetcher::LogFile(files), jobs, run))
         }
     }
 }

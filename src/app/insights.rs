@@ -6,18 +6,66 @@
 //! a note in the digest and a warning. A replay has no API: only error groups are produced.
 
 use crate::config::Config;
-use crate::digest::Digest;
+use crate::digest::{self, Digest};
+use crate::github::models::{Conclusion, Job};
+use crate::github::runs::WorkflowRun;
 use crate::github::{ApiError, GitHub};
 use crate::insights::{self, BaseEvidence, Evidence};
 
+use std::collections::HashMap;
+
+use super::passing::{self, PassingJob};
 use super::Fetcher;
 
-/// Adds the insights `config.insights` asks for to `digest`.
+/// Whether the base branch's run is worth looking up: a job failed (not only cancelled), and
+/// the base comparison or the passing logs want it.
+fn wants_base(config: &Config, jobs: &[Job]) -> bool {
+    (config.insights.compare_base || config.passing_log)
+        && digest::explained(jobs).any(|job| {
+            job.conclusion
+                .as_ref()
+                .is_some_and(|c| *c != Conclusion::Cancelled)
+        })
+}
+
+/// The base branch's run (for the base comparison, as `config` asks) and each failed job's
+/// passing log (for its excerpt): looked up together, before the logs, reading the reported
+/// run once. Nothing when no job failed.
+pub(super) async fn base_and_passing(
+    github: &GitHub,
+    config: &Config,
+    jobs: &[Job],
+    pr_base: Option<String>,
+    run_id: u64,
+) -> (
+    Option<Result<BaseLookup, ApiError>>,
+    HashMap<u64, PassingJob>,
+) {
+    if !wants_base(config, jobs) {
+        return (None, HashMap::new());
+    }
+    let mut reported = ReportedRun::new(run_id);
+    let base = find_base(github, config, pr_base, &mut reported).await;
+    let passing = match config.passing_log {
+        true => {
+            let evidence = match &base {
+                Ok(BaseLookup::Found(evidence)) => Some(evidence),
+                _ => None,
+            };
+            passing::find(github, jobs, evidence, &mut reported).await
+        }
+        false => HashMap::new(),
+    };
+    (Some(base), passing)
+}
+
+/// Adds the insights `config.insights` asks for to `digest`. `base`: the base branch's run as
+/// [`find_base`] found it (looked up once, before the logs, which may be compared with it).
 pub(super) async fn add(
     digest: &mut Digest,
     fetcher: &Fetcher,
     config: &Config,
-    pr_base: Option<String>,
+    base: Option<Result<BaseLookup, ApiError>>,
     degraded: &mut Vec<String>,
 ) {
     let options = config.insights;
@@ -25,25 +73,11 @@ pub(super) async fn add(
     if let Fetcher::Api(github) = fetcher {
         let run_id = digest.run.id;
         let want_flaky = options.detect_flaky && digest.run.attempt.unwrap_or(1) > 1;
-        let want_base = options.compare_base
-            && digest
-                .failed_jobs
-                .iter()
-                .any(|job| !job.conclusion.is_empty() && job.conclusion != "cancelled");
-        let (attempts, base) = tokio::join!(
-            async {
-                match want_flaky {
-                    true => Some(github.jobs_of_every_attempt(run_id).await),
-                    false => None,
-                }
-            },
-            async {
-                match want_base {
-                    true => Some(find_base(github, config, pr_base, run_id).await),
-                    false => None,
-                }
-            },
-        );
+        let attempts = match want_flaky {
+            true => Some(github.jobs_of_every_attempt(run_id).await),
+            false => None,
+        };
+        let base = base.filter(|_| options.compare_base);
         match attempts {
             Some(Ok(jobs)) => evidence.every_attempt = Some(jobs),
             Some(Err(error)) => {
@@ -70,7 +104,7 @@ pub(super) async fn add(
     insights::apply(digest, evidence, &options);
 }
 
-enum BaseLookup {
+pub(super) enum BaseLookup {
     Found(BaseEvidence),
     /// No pull request, so no base branch: there is nothing to say on every push run.
     NotApplicable,
@@ -85,13 +119,14 @@ async fn find_base(
     github: &GitHub,
     config: &Config,
     pr_base: Option<String>,
-    run_id: u64,
+    reported: &mut ReportedRun,
 ) -> Result<BaseLookup, ApiError> {
+    let run_id = reported.id;
     let base_branch = config.event.base_branch.clone().or(pr_base);
     if config.event_name.as_deref() == Some("push") && base_branch.is_none() {
         return Ok(BaseLookup::NotApplicable);
     }
-    let run = github.workflow_run(run_id).await?;
+    let run = reported.get(github).await?;
     let Some(branch) = base_branch.or_else(|| run.base_branch()) else {
         return Ok(BaseLookup::NotApplicable);
     };
@@ -119,4 +154,25 @@ async fn find_base(
         head_sha: base.head_sha,
         jobs,
     }))
+}
+
+/// The reported run as the API describes it (its workflow, branch and PRs), read at most once
+/// for the base comparison and the passing logs together.
+pub(super) struct ReportedRun {
+    pub id: u64,
+    read: Option<WorkflowRun>,
+}
+
+impl ReportedRun {
+    pub fn new(id: u64) -> Self {
+        ReportedRun { id, read: None }
+    }
+
+    pub async fn get(&mut self, github: &GitHub) -> Result<&WorkflowRun, ApiError> {
+        let run = match self.read.take() {
+            Some(run) => run,
+            None => github.workflow_run(self.id).await?,
+        };
+        Ok(self.read.insert(run))
+    }
 }

@@ -37,7 +37,7 @@ fn the_actions_environment_is_enough() {
             assert_eq!((run_id, attempt, token.as_str()), (42, Some(2), "t0ken"));
             assert_eq!(repo.to_string(), "octo/app");
         }
-        Source::Replay(_) => panic!("expected the API"),
+        Source::Replay(_) | Source::LogFile { .. } => panic!("expected the API"),
     }
     assert_eq!(config.max_lines, 40);
     assert_eq!(config.comment, CommentMode::OnFailure);

@@ -53,6 +53,7 @@ fn build(jobs: Vec<Job>, excerpts: HashMap<u64, Result<JobExcerpt, LogUnavailabl
         jobs,
         excerpts,
         annotations: HashMap::new(),
+        passing_logs: HashMap::new(),
     })
 }
 
@@ -138,6 +139,7 @@ fn a_run_without_jobs_says_whether_the_workflow_could_not_start() {
         jobs: vec![],
         excerpts: HashMap::new(),
         annotations: HashMap::new(),
+        passing_logs: HashMap::new(),
     });
     assert_eq!(digest.conclusion, "startup_failure");
     assert!(digest.is_red());
@@ -154,6 +156,7 @@ fn long_workflow_names_are_cut_for_headings() {
         jobs: vec![],
         excerpts: HashMap::new(),
         annotations: HashMap::new(),
+        passing_logs: HashMap::new(),
     });
     let title = digest.run.workflow_title.unwrap();
     assert_eq!(title.chars().count(), MAX_TITLE_CHARS);
@@ -193,6 +196,7 @@ fn capping_excerpts_keeps_the_best_ranked_in_log_order() {
         ],
         omitted_lines: 0,
         total_lines: 10,
+        compared: None,
     };
     let mut digest = build(
         vec![job(1, "a", "failure")],

@@ -160,6 +160,36 @@ impl GitHub {
     }
 }
 
+impl GitHub {
+    /// The latest successful run of workflow `workflow_id` on `branch` of `head_repository`
+    /// (a fork PR's branch lives in the fork; `None`: this repository), of any event: where a
+    /// passing log of a job comes from when the base branch has none.
+    pub async fn latest_successful_run(
+        &self,
+        workflow_id: u64,
+        branch: &str,
+        head_repository: Option<&str>,
+    ) -> Result<Option<WorkflowRun>, ApiError> {
+        let route = self.repo_route(&format!(
+            "/actions/workflows/{workflow_id}/runs?branch={}&status=success&per_page={BASE_CANDIDATES}",
+            query_value(branch)
+        ));
+        let runs: Vec<WorkflowRun> = self
+            .get_all_pages("finding the branch's latest passing run", &route, 1)
+            .await
+            .map_err(with_hint)?;
+        let wanted = head_repository.map_or_else(|| self.repo.to_string(), str::to_owned);
+        Ok(runs.into_iter().find(|run| {
+            run.conclusion == Some(Conclusion::Success)
+                && run
+                    .head_repository
+                    .as_ref()
+                    .and_then(|repo| repo.full_name.as_deref())
+                    .is_none_or(|name| name.eq_ignore_ascii_case(&wanted))
+        }))
+    }
+}
+
 /// Percent-encodes a query value: branch names may hold `/`, `+`, `#`, `&` ….
 pub(super) fn query_value(text: &str) -> String {
     crate::percent::encode(text, crate::percent::is_unreserved)

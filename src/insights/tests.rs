@@ -25,6 +25,7 @@ fn excerpt(text: &str) -> JobExcerpt {
         }],
         omitted_lines: 0,
         total_lines: 1,
+        compared: None,
     }
 }
 
@@ -58,6 +59,7 @@ fn digest() -> Digest {
         jobs,
         excerpts,
         annotations: HashMap::new(),
+        passing_logs: HashMap::new(),
     })
 }
 

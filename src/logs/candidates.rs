@@ -7,10 +7,11 @@
 //! prints. The cut ([`super::select`]) ranks what it holds.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::block;
 use super::patterns::{self, Shape, Strength};
-use super::LineKind;
+use super::{LineKind, NormalLines};
 
 /// How a line reached the collector (the API that rings and the analyzer push through).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub struct Block {
     pub(super) demotable: bool,
     /// A passing test or suite followed it: it did not fail the job.
     pub(super) demoted: bool,
+    /// A passing run of the job printed its head too: it is not what is new.
+    pub(super) seen: bool,
     pub(super) lines: Vec<Candidate>,
     /// Fingerprint and index in `lines` of the head and each key, so folding a repeat
     /// hashes only the new line.
@@ -174,6 +177,8 @@ pub struct CandidateSet {
     max_tail: usize,
     /// Head fingerprint → block id, to fold repeats.
     heads: HashMap<u64, u64>,
+    /// What a passing run of the job printed (`None`: no passing log to compare with).
+    pub(super) normal: Option<Arc<NormalLines>>,
     /// Candidates refused by a cap (reported as omitted).
     pub dropped: u64,
 }
@@ -186,8 +191,19 @@ impl CandidateSet {
             tail: Vec::new(),
             max_tail: max_lines.max(1),
             heads: HashMap::new(),
+            normal: None,
             dropped: 0,
         }
+    }
+
+    /// Blocks whose head a passing run printed too are marked as seen, and give way first.
+    pub fn compare_with(&mut self, normal: &Arc<NormalLines>) {
+        self.normal = Some(Arc::clone(normal));
+    }
+
+    /// Did the passing run print this line too?
+    pub(super) fn seen(&self, text: &str) -> bool {
+        self.normal.as_ref().is_some_and(|n| n.contains_text(text))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -233,7 +249,17 @@ impl CandidateSet {
             }
         }
         if self.blocks.len() >= self.max_blocks {
-            let evicted = self.blocks.remove(self.max_blocks / 2);
+            // What a passing run printed too gives way first, so a new failure is never
+            // crowded out by old noise: the oldest such block, else the newcomer itself.
+            let at = match self.blocks.iter().position(|b| b.seen) {
+                Some(at) => at,
+                None if block.seen => {
+                    self.dropped += block.lines.len() as u64 + block.omitted;
+                    return false;
+                }
+                None => self.max_blocks / 2,
+            };
+            let evicted = self.blocks.remove(at);
             self.dropped += evicted.lines.len() as u64 + evicted.omitted;
             if self.heads.get(&evicted.fingerprint) == Some(&evicted.id) {
                 self.heads.remove(&evicted.fingerprint);
@@ -261,6 +287,7 @@ impl CandidateSet {
             fingerprint,
             demotable,
             demoted: false,
+            seen: self.seen(&head.text),
             lines: vec![head],
             prints: vec![(head_print, 0)],
             keys: 0,

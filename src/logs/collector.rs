@@ -5,11 +5,13 @@
 //! as the buffer rolls) and the step's last lines (the tail), demotes the ordinary errors that
 //! a passing test or suite then follows, and hands its blocks to a [`CandidateSet`].
 
+use std::sync::Arc;
+
 use super::block::{self, Next, OpenBlock};
 use super::candidates::{Candidate, CandidateSet, Class, Part};
 use super::patterns::{self, Shape, Strength};
 use super::ring::{Line, Ring};
-use super::{noise, sanitize::sanitize_line, LineKind};
+use super::{noise, sanitize::sanitize_line, LineKind, NormalLines};
 
 /// What the analyzer already knows about a line before the collector sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,8 @@ pub struct Collector {
     last_block_end: u64,
     last_block_firm: bool,
     pub set: CandidateSet,
+    /// What a passing run of the job printed, for every set this collector starts.
+    normal: Option<Arc<NormalLines>>,
     pub has_error: bool,
     pub has_hit: bool,
 }
@@ -75,6 +79,7 @@ impl Collector {
             last_block_end: 0,
             last_block_firm: false,
             set: CandidateSet::new(max_lines),
+            normal: None,
             has_error: false,
             has_hit: false,
         }
@@ -292,6 +297,20 @@ impl Collector {
         self.last_block_firm = false;
     }
 
+    /// Ranks what a passing run of the job also printed below what is new.
+    pub fn comparing_with(&mut self, normal: &Arc<NormalLines>) {
+        self.normal = Some(Arc::clone(normal));
+        self.set.compare_with(normal);
+    }
+
+    fn fresh_set(&self) -> CandidateSet {
+        let mut set = CandidateSet::new(self.max_lines);
+        if let Some(normal) = &self.normal {
+            set.compare_with(normal);
+        }
+        set
+    }
+
     /// Forgets the unit without producing candidates.
     pub fn discard(&mut self) {
         self.tail.clear();
@@ -299,7 +318,7 @@ impl Collector {
         self.has_error = false;
         self.has_hit = false;
         if !self.set.is_empty() {
-            self.set = CandidateSet::new(self.max_lines);
+            self.set = self.fresh_set();
         }
     }
 
@@ -311,7 +330,8 @@ impl Collector {
             self.tail.drain_into(&mut self.set, Class::Tail, 0, chunk);
         }
         self.reset_unit();
-        let set = std::mem::replace(&mut self.set, CandidateSet::new(self.max_lines));
+        let fresh = self.fresh_set();
+        let set = std::mem::replace(&mut self.set, fresh);
         let flags = (
             std::mem::take(&mut self.has_error),
             std::mem::take(&mut self.has_hit),

@@ -12,6 +12,8 @@
 //! `\r\n` and a lone `\r`. Line numbers count raw lines as GitHub shows them;
 //! a lone `\r` (progress bars) splits a raw line into several segments that
 //! share its number and timestamp (empty segments after a `\r` are dropped).
+//! A log file from elsewhere is numbered as editors number it instead
+//! ([`LineDecoder::numbering_lone_cr_as_lines`]): there a lone `\r` ends a line.
 //! Escape sequences and control characters are *not* removed here — call
 //! [`DecodedLine::text`] (or [`super::sanitize_line`]) on the lines you keep,
 //! so the common line costs no allocation.
@@ -79,6 +81,8 @@ pub struct LineDecoder {
     first_segment: bool,
     line_time: Option<LogTime>,
     stamps: StampCache,
+    /// A lone `\r` ends a line (universal newlines) instead of a segment.
+    lone_cr_ends_line: bool,
 }
 
 impl LineDecoder {
@@ -93,6 +97,24 @@ impl LineDecoder {
             first_segment: true,
             line_time: None,
             stamps: StampCache::default(),
+            lone_cr_ends_line: false,
+        }
+    }
+
+    /// Numbers lines as editors and Python's universal newlines do: a lone `\r` ends a
+    /// line too. For a log file from any CI (`--log FILE`), whose readers count that way;
+    /// GitHub's log viewer does not, so downloaded job logs keep the default.
+    pub fn numbering_lone_cr_as_lines(mut self) -> Self {
+        self.lone_cr_ends_line = true;
+        self
+    }
+
+    /// After a lone `\r`: a new segment of the same line, or a new line.
+    fn lone_cr(&mut self) {
+        if self.lone_cr_ends_line {
+            self.end_line();
+        } else {
+            self.first_segment = false;
         }
     }
 
@@ -118,7 +140,7 @@ impl LineDecoder {
                 pos = 1;
                 self.end_line();
             } else {
-                self.first_segment = false;
+                self.lone_cr();
             }
         }
         while let Some(i) = memchr2(b'\n', b'\r', rest) {
@@ -142,7 +164,7 @@ impl LineDecoder {
                 self.end_line();
                 i + 2
             } else {
-                self.first_segment = false;
+                self.lone_cr();
                 i + 1
             };
             rest = &rest[skip..];

@@ -21,6 +21,7 @@ pub mod decode;
 mod marker;
 mod model;
 mod noise;
+pub mod normal;
 pub mod patterns;
 pub mod rank;
 mod ring;
@@ -32,8 +33,11 @@ pub mod steps;
 mod tests;
 
 pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
-pub use model::{ExcerptLine, ExcerptOptions, JobExcerpt, LineKind, StepInfo};
+pub use model::{Comparison, ExcerptLine, ExcerptOptions, JobExcerpt, LineKind, StepInfo};
+pub use normal::{NormalLines, NormalLinesLearner};
 pub use sanitize::sanitize_line;
+
+use std::sync::Arc;
 
 use candidates::{CandidateSet, Class};
 use collector::{Collector, Role};
@@ -74,6 +78,8 @@ struct State {
     log_tail: Option<Ring>,
     /// Prefilter hits of the chunk being fed.
     hits: HitCursor,
+    /// What a passing run of the job printed, if its log was learned.
+    normal: Option<Arc<NormalLines>>,
 }
 
 /// Maps one prefilter search over a whole chunk back to its lines
@@ -143,8 +149,12 @@ impl LogAnalyzer {
         // Markers only: every line reaches the collector, whose tail ring then
         // holds the log's tail too (a ring of 0 cannot: keep a separate one).
         let shared_tail = !timed && options.tail > 0;
+        let decoder = LineDecoder::new(options.max_line_bytes);
         LogAnalyzer {
-            decoder: LineDecoder::new(options.max_line_bytes),
+            decoder: match options.lone_cr_ends_line {
+                true => decoder.numbering_lone_cr_as_lines(),
+                false => decoder,
+            },
             state: State {
                 tracker,
                 failed,
@@ -161,9 +171,23 @@ impl LogAnalyzer {
                 job_errors: CandidateSet::new(m),
                 log_tail: (!shared_tail).then(|| Ring::new(options.tail.max(1))),
                 hits: HitCursor::new(),
+                normal: None,
                 options,
             },
         }
+    }
+
+    /// Ranks what a passing run of the same job also printed (`normal`, learned from its log)
+    /// below what is new: a failure the passing run never printed ranks first, and one it did
+    /// ranks lower but is never dropped for it.
+    pub fn comparing_with(mut self, normal: Arc<NormalLines>) -> Self {
+        let s = &mut self.state;
+        s.collector.comparing_with(&normal);
+        for set in [&mut s.primary, &mut s.secondary, &mut s.job_errors] {
+            set.compare_with(&normal);
+        }
+        s.normal = Some(normal);
+        self
     }
 
     /// Feeds the next bytes of the log, in any chunking.
@@ -207,14 +231,18 @@ impl LogAnalyzer {
             }
             set
         };
-        let (lines, omitted_lines) = set.select(s.options.max_lines);
+        let selection = set.select(s.options.max_lines);
         let (step_number, step_name) = s.first_failed.unzip();
         JobExcerpt {
             step_number,
             step_name,
-            lines,
-            omitted_lines,
+            lines: selection.lines,
+            omitted_lines: selection.omitted,
             total_lines,
+            compared: s.normal.map(|normal| Comparison {
+                passing_lines: normal.lines(),
+                ranked_lower: selection.seen,
+            }),
         }
     }
 }

@@ -44,6 +44,9 @@ pub struct ExcerptOptions {
     pub context: usize,
     /// Last lines of the failed step kept as its tail.
     pub tail: usize,
+    /// Number lines as editors do, a lone `\r` ending one (a log file from any CI); GitHub's
+    /// viewer does not, and job logs keep its numbers.
+    pub lone_cr_ends_line: bool,
 }
 
 impl Default for ExcerptOptions {
@@ -53,6 +56,7 @@ impl Default for ExcerptOptions {
             max_line_bytes: 4096,
             context: 3,
             tail: 12,
+            lone_cr_ends_line: false,
         }
     }
 }
@@ -69,6 +73,17 @@ pub struct JobExcerpt {
     pub omitted_lines: u64,
     /// Raw lines in the log.
     pub total_lines: u64,
+    /// The passing log it was compared with, if any.
+    pub compared: Option<Comparison>,
+}
+
+/// How an excerpt used a passing log of the same job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// Lines of the passing log learned.
+    pub passing_lines: u64,
+    /// Candidate lines ranked lower because the passing log printed them too.
+    pub ranked_lower: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -81,6 +96,9 @@ pub struct ExcerptLine {
     /// How many more lines like this one (the same text with other numbers, ids, threads)
     /// were folded into it: `Exception in thread "Thread-7" …` ×40 is one line with 39.
     pub repeats: u32,
+    /// A passing run of the job printed it too (or its block's first line): it is not what
+    /// is new. Such lines are shown only when nothing new explains the failure.
+    pub in_passing_log: bool,
     /// Rank for cutting the excerpt shorter (lower is kept first; see `logs::rank`): the
     /// comment's cut uses it, so it agrees with the excerpt's own. Not template context.
     #[serde(skip)]

@@ -161,6 +161,19 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
     }
 }
 
+/// A line's priority once a passing run of the job is known: what it printed too (`old`: the
+/// line, or its block's head) ranks at 7 at best, below anything new; a new block's head ranks
+/// first. A failure only ever moves up for being new and down for being old, never out: when
+/// nothing new explains the job, the old lines still fill the excerpt.
+pub fn compared(priority: u32, old: bool, head: bool) -> u32 {
+    let (t, sub) = (tier(priority), priority & 0x00FF_FFFF);
+    match t {
+        t if old && t < 7 => tiered(7, sub.into()),
+        1 if head => tiered(0, sub.into()),
+        _ => priority,
+    }
+}
+
 /// The priority of a tail line, `from_end` lines from the step's end (1 = last).
 pub fn tail_priority(from_end: u64, noise: bool) -> u32 {
     if noise {
@@ -181,6 +194,10 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
         let t = tier(lines[i].priority);
         if kept.len() >= max || (t >= 6 && kept.len() >= floor) || (t == 9 && explained) {
             break;
+        }
+        // What a passing run printed too only stands in when nothing new explains the job.
+        if lines[i].in_passing_log && explained {
+            continue;
         }
         kept.push(i);
     }

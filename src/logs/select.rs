@@ -14,17 +14,34 @@ use super::{noise, rank, ExcerptLine};
 /// The last blocks of a set that always rank as failures of their own, whatever came before.
 const LAST_BLOCKS: usize = 2;
 
+/// What the cut kept, and what it knows of the rest.
+#[derive(Debug)]
+pub struct Selection {
+    /// In log order.
+    pub lines: Vec<ExcerptLine>,
+    /// Candidates left out.
+    pub omitted: u64,
+    /// Candidates ranked lower because a passing run printed them too.
+    pub seen: u64,
+}
+
 impl CandidateSet {
     /// The final cut: at most `max_lines`, most informative first by the priorities of
     /// [`rank`] (which the comment's tighter cut reuses), returned in log order, plus how
     /// many candidates were left out.
-    pub fn select(self, max_lines: usize) -> (Vec<ExcerptLine>, u64) {
+    pub fn select(self, max_lines: usize) -> Selection {
         let mut lines: Vec<(u64, ExcerptLine)> = Vec::new();
         let mut of_shape: HashMap<u16, usize> = HashMap::new();
         let mut stored = self.tail.len() as u64;
+        let mut seen = 0;
+        let normal = self.normal.clone();
+        let printed_before = |text: &str| normal.as_ref().is_some_and(|n| n.contains_text(text));
+        let comparing = normal.is_some();
         // The failures the step ended on are never "more of the same".
         let explaining = |b: &Block| {
-            !b.demoted && matches!(b.shape.strength, Strength::Decisive | Strength::Ordinary)
+            !b.demoted
+                && !b.seen
+                && matches!(b.shape.strength, Strength::Decisive | Strength::Ordinary)
         };
         let last: Vec<u64> = self
             .blocks
@@ -45,7 +62,10 @@ impl CandidateSet {
                 ended_step: last.contains(&b.id),
                 interruption: patterns::is_interruption(b.head().text.as_bytes()),
             };
-            *nth += 1;
+            // Errors a passing run printed too are not "the first of their shape".
+            if !b.seen {
+                *nth += 1;
+            }
             b.lines.sort_by_key(|c| c.seq);
             let head_line = b.head().line_number;
             let anchors: Vec<u64> = b
@@ -99,16 +119,37 @@ impl CandidateSet {
                     },
                 };
                 let noise = noise::is_noise(&c.text);
-                let priority = rank::priority(&view, place, noise);
+                let mut priority = rank::priority(&view, place, noise);
+                let mut in_passing_log = false;
+                if comparing {
+                    // A block is old by its head; a fact inside it that the passing run never
+                    // printed (a new error inside an old block) is new all the same.
+                    let old = match c.part {
+                        Part::Head => b.seen,
+                        Part::Key => printed_before(&c.text),
+                        _ => b.seen || printed_before(&c.text),
+                    };
+                    seen += u64::from(old);
+                    in_passing_log = old;
+                    priority = rank::compared(priority, old, c.part == Part::Head);
+                }
                 let repeats = c.repeats + if c.part == Part::Head { b.repeats } else { 0 };
-                lines.push((c.seq, excerpt_line(c, priority, repeats)));
+                let seq = c.seq;
+                let mut line = excerpt_line(c, priority, repeats);
+                line.in_passing_log = in_passing_log;
+                lines.push((seq, line));
             }
         }
         let tail_len = self.tail.len() as u64;
         for (i, c) in self.tail.into_iter().enumerate() {
             let noise = noise::is_noise(&c.text);
-            let priority = rank::tail_priority(tail_len - i as u64, noise);
-            lines.push((c.seq, excerpt_line(c, priority, 0)));
+            let old = printed_before(&c.text);
+            seen += u64::from(old);
+            let priority = rank::tail_priority(tail_len - i as u64, noise || old);
+            let seq = c.seq;
+            let mut line = excerpt_line(c, priority, 0);
+            line.in_passing_log = old;
+            lines.push((seq, line));
         }
         lines.sort_by_key(|(seq, _)| *seq);
         let lines: Vec<ExcerptLine> = lines.into_iter().map(|(_, l)| l).collect();
@@ -120,7 +161,11 @@ impl CandidateSet {
             .enumerate()
             .filter_map(|(i, l)| keep.next_if_eq(&i).map(|_| l))
             .collect();
-        (lines, omitted)
+        Selection {
+            lines,
+            omitted,
+            seen,
+        }
     }
 }
 
@@ -131,5 +176,6 @@ fn excerpt_line(c: Candidate, priority: u32, repeats: u32) -> ExcerptLine {
         kind: c.kind,
         priority,
         repeats,
+        in_passing_log: false,
     }
 }

@@ -32,6 +32,7 @@ pub(crate) fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
                     lines,
                     omitted_lines: 0,
                     total_lines: 0,
+                    compared: None,
                 }),
             )
         })
@@ -53,6 +54,7 @@ pub(crate) fn digest(failed: usize, lines: usize, line_len: usize) -> Digest {
         jobs,
         excerpts,
         annotations: HashMap::new(),
+        passing_logs: HashMap::new(),
     })
 }
 

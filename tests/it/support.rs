@@ -84,6 +84,8 @@ pub fn actions_env_at(api_url: &str, dir: &std::path::Path) -> HashMap<String, S
         ("GITHUB_EVENT_NAME", "push".into()),
         ("INPUT_GITHUB-TOKEN", "ghs_secret".into()),
         ("INPUT_COMMENT", "never".into()),
+        // The passing-log lookup has its own tests (passing.rs); here it would only add calls.
+        ("INPUT_PASSING-LOG", "false".into()),
         (
             "GITHUB_STEP_SUMMARY",
             dir.join("summary.md").display().to_string(),

@@ -303,3 +303,42 @@ proptest::proptest! {
         }
     }
 }
+
+/// `--log FILE` numbers lines as editors do: every `\n`, `\r\n` and lone `\r` ends one, in
+/// any chunking, so an excerpt's numbers are the ones a reader finds in the file.
+#[test]
+fn lone_cr_numbering_counts_every_terminator_as_python_does() {
+    let input: &[u8] = b"a\r\rb\r\nc\rprogress 1%\rprogress 100%\n\nlast\r";
+    let python_lines: Vec<&str> = vec![
+        "a",
+        "",
+        "b",
+        "c",
+        "progress 1%",
+        "progress 100%",
+        "",
+        "last",
+    ];
+    for chunk in [1, 2, 3, 7, 64] {
+        let mut d = LineDecoder::new(64).numbering_lone_cr_as_lines();
+        let mut out = Vec::new();
+        let mut sink = |l: DecodedLine<'_>| {
+            out.push((l.line_number, String::from_utf8_lossy(l.raw).into_owned()))
+        };
+        for c in input.chunks(chunk) {
+            d.feed(c, &mut sink);
+        }
+        let total = d.finish(&mut sink);
+        let want: Vec<(u64, String)> = python_lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as u64 + 1, t.to_string()))
+            .collect();
+        assert_eq!(out, want, "chunk {chunk}");
+        assert_eq!(total, python_lines.len() as u64);
+    }
+    // GitHub's numbering of the same bytes: a lone `\r` splits a line into segments.
+    let (lines, total) = decode(input, 5, 64);
+    assert_eq!(total, 4);
+    assert_eq!(texts(&lines)[..2], [(1, "a".into()), (1, "b".into())]);
+}

@@ -179,7 +179,7 @@ fn ring_keeps_chunk_ranges_until_the_chunk_ends() {
     let mut set = CandidateSet::new(10);
     // The chunk is gone: the ring must answer from its own copies.
     ring.drain_into(&mut set, Class::Tail, 0, &[]);
-    let (lines, _) = set.select(10);
+    let lines = set.select(10).lines;
     let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(texts, ["three", "warning: carried … [2 more bytes]"]);
 }

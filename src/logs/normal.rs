@@ -1,0 +1,256 @@
+//! What a passing run of the same job prints: the lines that are normal, so that the failed
+//! log's excerpt can rank what is new above what the job always says.
+//!
+//! Pure: no I/O. A [`NormalLinesLearner`] streams a passing log (any chunking, bounded memory)
+//! into [`NormalLines`], a fixed-size set of line fingerprints ([`line_print`]) taken after
+//! masking what varies between two runs of one job: numbers of any kind (times, durations,
+//! counts, ports, line numbers), words holding a digit (hex ids, `Thread-17`, `tmp3x9a`),
+//! temporary paths, and runs of spaces. The set never grows past [`MAX_SLOTS`]; once full it
+//! stops learning, so the lines it never saw count as new — the safe side, since a new line
+//! can only rank higher.
+//!
+//! Keywords cannot tell an error that broke the build from one the build always prints (an
+//! exception a passing test logs on purpose, a deprecation warning, a retry that recovers);
+//! rust-lang's failure bot and the CiDiff paper (ISSTA 2025) both learn that from passing logs.
+
+use super::decode::LineDecoder;
+use super::marker::Marker;
+use super::ring::Display;
+use super::ExcerptOptions;
+
+/// Slots of the fingerprint table at most: 2 MiB of `u64`, room for ~230,000 distinct lines
+/// (a passing 400 MiB log of a test suite masks down to far fewer).
+pub const MAX_SLOTS: usize = 1 << 18;
+const FIRST_SLOTS: usize = 1 << 10;
+
+/// Fingerprints of the lines a passing log printed (masked; see the module doc).
+#[derive(Debug, Clone)]
+pub struct NormalLines {
+    /// Open addressing, linear probing; 0 marks an empty slot (a print of 0 is stored as 1).
+    slots: Vec<u64>,
+    len: usize,
+    /// Lines read from the passing log.
+    lines: u64,
+    /// Distinct lines not learned because the table was full.
+    unlearned: u64,
+}
+
+impl Default for NormalLines {
+    fn default() -> Self {
+        NormalLines {
+            slots: vec![0; FIRST_SLOTS],
+            len: 0,
+            lines: 0,
+            unlearned: 0,
+        }
+    }
+}
+
+impl NormalLines {
+    /// Did the passing log print a line like `text` (a displayed excerpt line)?
+    pub fn contains_text(&self, text: &str) -> bool {
+        self.contains(line_print(text.as_bytes()))
+    }
+
+    fn contains(&self, print: u64) -> bool {
+        let print = print.max(1);
+        let mask = self.slots.len() - 1;
+        let mut i = (print as usize) & mask;
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                p if p == print => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn insert(&mut self, print: u64) {
+        let print = print.max(1);
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
+            if self.slots.len() >= MAX_SLOTS {
+                if !self.contains(print) {
+                    self.unlearned += 1;
+                }
+                return;
+            }
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (print as usize) & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = print;
+                    self.len += 1;
+                    return;
+                }
+                p if p == print => return,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![0; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.len = 0;
+        for print in old.into_iter().filter(|&p| p != 0) {
+            self.insert(print);
+        }
+    }
+
+    /// Lines the passing log had.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Distinct (masked) lines learned.
+    pub fn distinct(&self) -> usize {
+        self.len
+    }
+
+    /// Distinct lines the full table could not take (they count as new).
+    pub fn unlearned(&self) -> u64 {
+        self.unlearned
+    }
+
+    /// Heap bytes held (for tests of boundedness).
+    pub fn retained_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<u64>()
+    }
+}
+
+/// Streams a passing log into [`NormalLines`].
+#[derive(Debug)]
+pub struct NormalLinesLearner {
+    decoder: LineDecoder,
+    normal: NormalLines,
+}
+
+impl NormalLinesLearner {
+    /// `options`: the failed log's, so that both logs' lines are cut and split alike.
+    pub fn new(options: &ExcerptOptions) -> Self {
+        let decoder = LineDecoder::new(options.max_line_bytes);
+        NormalLinesLearner {
+            decoder: match options.lone_cr_ends_line {
+                true => decoder.numbering_lone_cr_as_lines(),
+                false => decoder,
+            },
+            normal: NormalLines::default(),
+        }
+    }
+
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let normal = &mut self.normal;
+        self.decoder.feed(chunk, &mut |line| {
+            learn(normal, line.raw, line.truncated_bytes)
+        });
+    }
+
+    pub fn finish(mut self) -> NormalLines {
+        let normal = &mut self.normal;
+        self.decoder
+            .finish(&mut |line| learn(normal, line.raw, line.truncated_bytes));
+        self.normal
+    }
+
+    /// Heap bytes held (for tests of boundedness).
+    pub fn retained_bytes(&self) -> usize {
+        self.decoder.retained_bytes() + self.normal.retained_bytes()
+    }
+}
+
+/// Learns one raw line as the failed log's excerpt would display it: the text after the
+/// runner's marker, sanitized, with `warning: ` before a warning.
+fn learn(normal: &mut NormalLines, raw: &[u8], cut: u64) {
+    normal.lines += 1;
+    let (body, display) = match Marker::parse(raw) {
+        Marker::EndGroup => return,
+        Marker::RunHeader(rest) | Marker::Error { rest, .. } | Marker::Other(rest) => {
+            (rest, Display::Plain)
+        }
+        Marker::Warning(rest) => (rest, Display::Warning),
+        Marker::Text(_) => (raw, Display::Plain),
+    };
+    let plain = cut == 0
+        && display == Display::Plain
+        && body
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t');
+    // The common line needs no copy: sanitizing printable ASCII changes nothing.
+    let print = if plain {
+        line_print(body)
+    } else {
+        line_print(display.text(body, cut).as_bytes())
+    };
+    normal.insert(print);
+}
+
+/// The fingerprint of a displayed line with what varies between runs masked (module doc):
+/// FNV-1a over the line with each word that holds a digit replaced by `#`, each run of
+/// spaces by one, and a temporary path by `~`.
+pub fn line_print(text: &[u8]) -> u64 {
+    let mut hash = Fnv::default();
+    let text = text.trim_ascii();
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            let start = i;
+            while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
+                i += 1;
+            }
+            let word = &text[start..i];
+            if word.iter().any(u8::is_ascii_digit) {
+                hash.byte(b'#');
+            } else if is_temp_dir(word) && matches!(text.get(i), Some(b'/' | b'\\')) {
+                // `/tmp/pytest-of-runner/abc/x.py`: the rest of the path differs every run.
+                hash.bytes(word);
+                hash.byte(b'~');
+                while i < text.len() && !matches!(text[i], b' ' | b'\t' | b'"' | b'\'' | b':') {
+                    i += 1;
+                }
+            } else {
+                hash.bytes(word);
+            }
+        } else if b == b' ' || b == b'\t' {
+            while i < text.len() && matches!(text[i], b' ' | b'\t') {
+                i += 1;
+            }
+            hash.byte(b' ');
+        } else {
+            hash.byte(b);
+            i += 1;
+        }
+    }
+    hash.0
+}
+
+fn is_temp_dir(word: &[u8]) -> bool {
+    word.eq_ignore_ascii_case(b"tmp") || word.eq_ignore_ascii_case(b"temp")
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
