@@ -106,7 +106,8 @@ impl Block {
     /// Adds a line of the block; false if a cap refused it. Of the lines that are neither
     /// head nor key, only those that can rank are stored: the first few of the block and the
     /// two on either side of each key (a ring holds the two before until a key comes).
-    fn add(&mut self, c: Candidate, hit: bool) -> bool {
+    /// `normal`: what a passing run printed, whose facts give way to new ones at the cap.
+    fn add(&mut self, c: Candidate, hit: bool, normal: Option<&NormalLines>) -> bool {
         match c.part {
             Part::Key => {
                 // A list of one error over and over (numbers aside) is one line with a count.
@@ -119,7 +120,7 @@ impl Block {
                 let cap = if hit { MAX_KEYS } else { MAX_KEYS / 2 };
                 if self.keys >= cap {
                     self.omitted += 1;
-                    return false;
+                    return self.replace_old_key(c, print, normal);
                 }
                 self.keys += 1;
                 for before in std::mem::take(&mut self.recent) {
@@ -152,6 +153,26 @@ impl Block {
                 true
             }
         }
+    }
+
+    /// A new fact in a full block takes the place of the first one a passing run printed too,
+    /// so that a new error in a long list of old ones is kept.
+    fn replace_old_key(&mut self, c: Candidate, print: u64, normal: Option<&NormalLines>) -> bool {
+        let Some(normal) = normal.filter(|n| !n.contains_text(&c.text)) else {
+            return false;
+        };
+        let old = self
+            .lines
+            .iter()
+            .position(|l| l.part == Part::Key && normal.contains_text(&l.text));
+        let Some(i) = old else {
+            return false;
+        };
+        self.lines[i] = c;
+        if let Some(entry) = self.prints.iter_mut().find(|(_, at)| *at == i) {
+            entry.0 = print;
+        }
+        true
     }
 
     fn store_body(&mut self, c: Candidate) -> bool {
@@ -316,7 +337,8 @@ impl CandidateSet {
     }
 
     pub(super) fn add_to(&mut self, id: u64, c: Candidate, hit: bool) {
-        let added = self.block_mut(id).map(|b| b.add(c, hit));
+        let normal = self.normal.clone();
+        let added = self.block_mut(id).map(|b| b.add(c, hit, normal.as_deref()));
         if added != Some(true) {
             self.dropped += 1;
         }

@@ -161,15 +161,29 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
     }
 }
 
-/// A line's priority once a passing run of the job is known: what it printed too (`old`: the
-/// line, or its block's head) ranks at 7 at best, below anything new; a new block's head ranks
-/// first. A failure only ever moves up for being new and down for being old, never out: when
-/// nothing new explains the job, the old lines still fill the excerpt.
-pub fn compared(priority: u32, old: bool, head: bool) -> u32 {
-    let (t, sub) = (tier(priority), priority & 0x00FF_FFFF);
-    match t {
-        t if old && t < 7 => tiered(7, sub.into()),
-        1 if head => tiered(0, sub.into()),
+/// What a passing run of the job says of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Novelty {
+    /// It printed the line (or the head of the line's block) too.
+    Old,
+    /// The head of a block it never printed.
+    NewHead,
+    /// An error shape inside a block it printed (a new error in a list of old ones).
+    NewHitInOldBlock,
+    /// Any other line it never printed.
+    New,
+}
+
+/// A line's priority once a passing run of the job is known: what it printed too ranks at 7
+/// at best, below anything new; a new block's head, or a new error inside an old block, ranks
+/// as a failure of its own. A failure only ever moves up for being new and down for being old,
+/// never out: when nothing new explains the job, the old lines still fill the excerpt.
+pub fn compared(priority: u32, novelty: Novelty) -> u32 {
+    let (t, sub) = (tier(priority), u64::from(priority & 0x00FF_FFFF));
+    match novelty {
+        Novelty::Old if t < 7 => tiered(7, sub),
+        Novelty::NewHead if t == 1 => tiered(0, sub),
+        Novelty::NewHitInOldBlock if t > 1 => tiered(1, sub),
         _ => priority,
     }
 }
@@ -188,6 +202,11 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by_key(|&i| (lines[i].priority, i));
     let explained = lines.iter().any(|l| tier(l.priority) <= 4);
+    // Old lines stand aside only for a new failure (a block's head), not for a new summary
+    // (`test result: FAILED`) that says nothing of what failed.
+    let new_failure = lines
+        .iter()
+        .any(|l| tier(l.priority) <= 1 && !l.in_passing_log);
     let floor = if explained { (max / 8).max(3) } else { max };
     let mut kept = Vec::with_capacity(max.min(lines.len()));
     for i in order {
@@ -196,7 +215,7 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
             break;
         }
         // What a passing run printed too only stands in when nothing new explains the job.
-        if lines[i].in_passing_log && explained {
+        if lines[i].in_passing_log && new_failure {
             continue;
         }
         kept.push(i);

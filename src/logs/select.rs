@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::block;
 use super::candidates::{Block, Candidate, CandidateSet, Part};
 use super::patterns::{self, Strength};
-use super::{noise, rank, ExcerptLine};
+use super::{noise, rank, ExcerptLine, LineKind};
 
 /// The last blocks of a set that always rank as failures of their own, whatever came before.
 const LAST_BLOCKS: usize = 2;
@@ -129,9 +129,21 @@ impl CandidateSet {
                         Part::Key => printed_before(&c.text),
                         _ => b.seen || printed_before(&c.text),
                     };
+                    let novelty = match c.part {
+                        _ if old => rank::Novelty::Old,
+                        Part::Head => rank::Novelty::NewHead,
+                        // A failure's own line, not a summary of failures (`test result:
+                        // FAILED` is new beside `test result: ok` and says nothing).
+                        Part::Key
+                            if b.seen && c.kind != LineKind::Context && is_failure(&c.text) =>
+                        {
+                            rank::Novelty::NewHitInOldBlock
+                        }
+                        _ => rank::Novelty::New,
+                    };
                     seen += u64::from(old);
                     in_passing_log = old;
-                    priority = rank::compared(priority, old, c.part == Part::Head);
+                    priority = rank::compared(priority, novelty);
                 }
                 let repeats = c.repeats + if c.part == Part::Head { b.repeats } else { 0 };
                 let seq = c.seq;
@@ -167,6 +179,11 @@ impl CandidateSet {
             seen,
         }
     }
+}
+
+fn is_failure(text: &str) -> bool {
+    patterns::classify(text.as_bytes())
+        .is_some_and(|shape| matches!(shape.strength, Strength::Decisive | Strength::Ordinary))
 }
 
 fn excerpt_line(c: Candidate, priority: u32, repeats: u32) -> ExcerptLine {

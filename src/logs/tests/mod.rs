@@ -108,5 +108,6 @@ pub(super) fn at(s: i64) -> String {
 
 mod blocks;
 mod bounds;
+mod passing;
 mod real_logs;
 mod shapes;
