@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::github::models::{Annotation, Conclusion, Job};
 use crate::github::LogUnavailable;
-use crate::insights::{Insights, JobMarks};
 use crate::logs::{ExcerptLine, JobExcerpt};
+use marks::{Insights, JobMarks};
 
 use annotations::annotation_views;
 pub use annotations::AnnotationView;
@@ -396,6 +396,7 @@ impl FailedJob {
 
 mod annotations;
 mod category;
+pub mod marks;
 #[cfg(test)]
 mod tests;
 mod text;

@@ -3,46 +3,9 @@
 //!
 //! Pure: no I/O. The base run and its jobs are looked up by the app's insights step.
 
-use serde::Serialize;
+use crate::digest::marks::{BaseMark, BaseState};
 
 use crate::github::models::{Conclusion, Job};
-
-/// The base-branch run compared with (`insights.base`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BaseRun {
-    /// The PR's base branch (`main`).
-    pub branch: String,
-    pub id: u64,
-    pub url: Option<String>,
-    /// The base run's conclusion (`success`, `failure`, …); empty when unknown.
-    pub conclusion: String,
-    pub head_sha_short: Option<String>,
-    /// Failed jobs of this run that fail on the base branch too.
-    pub also_failing: usize,
-    /// Failed jobs of this run that pass on the base branch, or do not run there.
-    pub new: usize,
-}
-
-/// Whether a failed job fails on the base branch too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BaseState {
-    AlsoFailing,
-    New,
-}
-
-/// A failed job's comparison with the base branch (`failed_jobs[].on_base`, `jobs[].on_base`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BaseMark {
-    pub state: BaseState,
-    pub branch: String,
-    /// The job's conclusion on the base run; null when the base run has no job of that name.
-    pub conclusion: Option<String>,
-    /// The base job's page.
-    pub url: Option<String>,
-    /// For display: `also failing on main` or `new in this PR`.
-    pub label: String,
-}
 
 /// The mark of a failed job named `name`, given the base run's jobs. Only failures are
 /// compared (a cancelled job says nothing about the code).

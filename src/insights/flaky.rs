@@ -6,42 +6,9 @@
 //!
 //! Pure: no I/O.
 
-use serde::Serialize;
+use crate::digest::marks::{RetryMark, RetryState};
 
 use crate::github::models::{Conclusion, Job};
-
-/// How a job fared across attempts (`jobs[].retry`, `failed_jobs[].retry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RetryState {
-    /// Passed in this attempt after failing in an earlier one.
-    Flaky,
-    /// Failed in this attempt and in every earlier one it ran in.
-    FailedEveryAttempt,
-    /// Failed in this attempt after passing in an earlier one.
-    PassedBefore,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RetryMark {
-    pub state: RetryState,
-    /// Attempts in which the job passed or failed, this one included.
-    pub attempts: u32,
-    /// How many of them failed.
-    pub failed_attempts: u32,
-    /// For display: `passed on retry (flaky?)`, `failed in all 3 attempts`, ….
-    pub label: String,
-}
-
-/// A job that passed in this attempt after failing before (`insights.flaky_jobs[]`); it is not
-/// in `failed_jobs`, so it is listed here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FlakyJob {
-    pub name: String,
-    pub url: Option<String>,
-    pub attempts: u32,
-    pub failed_attempts: u32,
-}
 
 /// Passed (`true`), failed (`false`), or neither.
 fn verdict(conclusion: Option<&Conclusion>) -> Option<bool> {

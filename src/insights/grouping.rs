@@ -10,40 +10,10 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use crate::digest::marks::{ErrorGroup, GroupMark};
 use regex::Regex;
-use serde::Serialize;
 
 use crate::logs::{ExcerptLine, LineKind};
-
-/// A group of at least two failed jobs with the same signature (`insights.error_groups[]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ErrorGroup {
-    /// 1-based, in the order of the group's first job.
-    pub index: usize,
-    pub count: usize,
-    /// The jobs' names, in the run's order.
-    pub jobs: Vec<String>,
-    /// The matrix part of each name (`ubuntu-latest, stable` for `test (ubuntu-latest, stable)`)
-    /// when all jobs share the name before it; else the full names.
-    pub legs: Vec<String>,
-    /// `legs` joined for display: `linux, macos` (`; ` when a leg itself holds a comma).
-    pub legs_text: String,
-    /// The normalized key lines the jobs share.
-    pub signature: Vec<String>,
-}
-
-/// A failed job's place in a group (`failed_jobs[].group`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupMark {
-    pub index: usize,
-    pub count: usize,
-    /// True for the group's first job, the one whose excerpt is shown.
-    pub first: bool,
-    /// The first job's name ("same error as …").
-    pub lead: String,
-    pub legs: Vec<String>,
-    pub legs_text: String,
-}
 
 /// Groups `excerpts` (one per failed job, `(name, lines)` in the run's order). Returns the groups
 /// and, per job, its mark (`None`: alone with its error).

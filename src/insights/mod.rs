@@ -12,14 +12,13 @@ pub mod base;
 pub mod flaky;
 pub mod grouping;
 
-use serde::Serialize;
-
 use crate::digest::Digest;
 use crate::github::models::{Conclusion, Job};
 
-pub use base::{BaseMark, BaseRun};
-pub use flaky::{FlakyJob, RetryMark};
-pub use grouping::{ErrorGroup, GroupMark};
+pub use crate::digest::marks::{
+    BaseMark, BaseRun, BaseState, ErrorGroup, FlakyJob, GroupMark, Insights, JobMarks, RetryMark,
+    RetryState,
+};
 
 /// Which insights to produce (inputs `detect-flaky`, `compare-base`, `group-errors`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,27 +36,6 @@ impl Default for Options {
             group_errors: true,
         }
     }
-}
-
-/// Run-level insights (`insights.*` in the template context).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Insights {
-    /// Jobs that passed in this attempt after failing in an earlier one.
-    pub flaky_jobs: Vec<FlakyJob>,
-    /// The base-branch run compared with; null when none was (push event, no base run, off …).
-    pub base: Option<BaseRun>,
-    /// Failed jobs that share one error, two or more per group.
-    pub error_groups: Vec<ErrorGroup>,
-    /// Why an insight is missing (plain text), e.g. no completed run on the base branch.
-    pub notes: Vec<String>,
-}
-
-/// Per-job marks, flattened into `jobs[]` and `failed_jobs[]`; null when there is nothing to say.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct JobMarks {
-    pub retry: Option<RetryMark>,
-    pub on_base: Option<BaseMark>,
-    pub group: Option<GroupMark>,
 }
 
 /// What the lookups found. `None`: not looked up (feature off, first attempt, replay, failed).
@@ -100,7 +78,7 @@ pub fn apply(digest: &mut Digest, evidence: Evidence, options: &Options) {
             .iter()
             .filter_map(|job| {
                 let retry = job.marks.retry.as_ref()?;
-                (retry.state == flaky::RetryState::Flaky).then(|| FlakyJob {
+                (retry.state == RetryState::Flaky).then(|| FlakyJob {
                     name: job.name.clone(),
                     url: job.url.clone(),
                     attempts: retry.attempts,
@@ -116,8 +94,8 @@ pub fn apply(digest: &mut Digest, evidence: Evidence, options: &Options) {
             job.marks.on_base =
                 base::base_mark(&job.name, conclusion.as_ref(), &found.branch, &found.jobs);
             match job.marks.on_base.as_ref().map(|m| m.state) {
-                Some(base::BaseState::AlsoFailing) => also_failing += 1,
-                Some(base::BaseState::New) => new += 1,
+                Some(BaseState::AlsoFailing) => also_failing += 1,
+                Some(BaseState::New) => new += 1,
                 None => {}
             }
         }
