@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
@@ -11,22 +10,18 @@ mod fetch;
 mod insights;
 mod passing;
 
-use fetch::fetch_jobs;
+use fetch::{fetch_jobs, Fetcher};
 use passing::PassingJob;
 
 use crate::cli::Format;
 use crate::config::{CommentMode, Config};
 use crate::digest::{self, Digest, RunData};
 use crate::github::models::{Annotation, Job, Status};
-use crate::github::{GitHub, LogUnavailable, RetryPolicy};
-use crate::log_file::LogFiles;
-use crate::logs::{
-    ExcerptOptions, JobExcerpt, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
-};
+use crate::github::{LogUnavailable, RetryPolicy};
+use crate::logs::{ExcerptOptions, JobExcerpt};
 use crate::publish;
 use crate::publish::comment::{Action, Published};
 use crate::render::{marker, Renderer};
-use crate::replay::Recording;
 
 /// Logs downloaded at once: enough to hide a slow blob host, few enough to stay polite.
 pub const LOG_DOWNLOADS_IN_PARALLEL: usize = 6;
@@ -43,7 +38,7 @@ pub struct Outcome {
 /// How the run's deadline (`timeout-seconds`) is shared out. The logs may take three quarters
 /// of it, so that a stalled download still leaves time to write the comment, and one log at most
 /// half, so that one stalled host does not starve the others.
-struct TimeLimits {
+pub(super) struct TimeLimits {
     started: tokio::time::Instant,
     total: std::time::Duration,
 }
@@ -79,106 +74,6 @@ impl TimeLimits {
         let now = tokio::time::Instant::now();
         let deadline = (now + self.total / 2).min(self.started + self.total * 3 / 4);
         (deadline, deadline.saturating_duration_since(now))
-    }
-}
-
-/// Where the run's data comes from.
-enum Fetcher {
-    Api(GitHub),
-    Replay(Recording),
-    LogFile(LogFiles),
-}
-
-impl Fetcher {
-    /// `passing`: the id of a passing job of the same name whose log ranks what is normal.
-    async fn excerpt(
-        &self,
-        job: &Job,
-        passing: Option<u64>,
-        options: &ExcerptOptions,
-        time: &TimeLimits,
-    ) -> Result<JobExcerpt, LogUnavailable> {
-        // GitHub serves a job's log only once the job has ended (404 until then).
-        if matches!(self, Fetcher::Api(_)) && digest::is_unfinished(job) {
-            return Err(LogUnavailable::Running);
-        }
-        let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
-        let mut analyzer = LogAnalyzer::new(&steps, options);
-        if let Some(normal) = self.learn_normal(job, passing, options, time).await {
-            analyzer = analyzer.comparing_with(Arc::new(normal));
-        }
-        match self {
-            Fetcher::Api(github) => {
-                let (deadline, allowed) = time.for_one_log();
-                let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
-                tokio::time::timeout_at(deadline, download)
-                    .await
-                    .map_err(|_| LogUnavailable::Failed(time.missed(allowed)))??
-            }
-            Fetcher::Replay(recording) => {
-                recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
-            }
-            Fetcher::LogFile(files) => files.stream_log(|chunk| analyzer.feed(chunk))?,
-        }
-        Ok(analyzer.finish())
-    }
-
-    /// What a passing log of the same job prints, streamed into a bounded set. Best effort:
-    /// without it the excerpt is ranked on its own, and says nothing of a comparison.
-    async fn learn_normal(
-        &self,
-        job: &Job,
-        passing: Option<u64>,
-        options: &ExcerptOptions,
-        time: &TimeLimits,
-    ) -> Option<NormalLines> {
-        let mut learner = NormalLinesLearner::new(options);
-        let learned = match (self, passing) {
-            (Fetcher::LogFile(files), _) => files.stream_green(|chunk| learner.feed(chunk))?,
-            (Fetcher::Api(github), Some(id)) => {
-                let (deadline, allowed) = time.for_one_log();
-                let download = github.stream_job_log(id, |chunk| learner.feed(chunk));
-                match tokio::time::timeout_at(deadline, download).await {
-                    Ok(done) => done,
-                    Err(_) => Err(LogUnavailable::Failed(time.missed(allowed))),
-                }
-            }
-            _ => return None,
-        };
-        match learned {
-            Ok(()) => Some(learner.finish()),
-            Err(why) => {
-                tracing::warn!("job `{}`: the passing log was not read: {why}", job.name);
-                None
-            }
-        }
-    }
-
-    async fn annotations(&self, job: &Job) -> Result<Vec<Annotation>, String> {
-        match self {
-            Fetcher::Api(github) => {
-                let Some(id) = job
-                    .check_run_url
-                    .as_deref()
-                    .and_then(|u| u.rsplit('/').next()?.parse().ok())
-                else {
-                    return Ok(Vec::new());
-                };
-                github.annotations(id).await.map_err(|e| e.to_string())
-            }
-            Fetcher::Replay(recording) => Ok(recording.annotations(job.id)),
-            Fetcher::LogFile(_) => Ok(Vec::new()),
-        }
-    }
-}
-
-fn step_info(step: &crate::github::models::Step) -> StepInfo {
-    StepInfo {
-        number: step.number,
-        name: step.name.clone(),
-        conclusion: step.conclusion.as_ref().map(|c| c.as_str().to_owned()),
-        started_at: step.started_at,
-        completed_at: step.completed_at,
     }
 }
 

@@ -1,14 +1,20 @@
-//! Where the run's jobs come from: the API (one listing, and the run itself only when it has
-//! no jobs) or a recording.
+//! Where the run's data comes from: the API (one listing, and the run itself only when it has
+//! no jobs), a recording, or a log file; and each explained job's excerpt and annotations.
 
 use anyhow::Context;
 
-use super::Fetcher;
+use std::sync::Arc;
+
+use super::TimeLimits;
 use crate::config::{Config, Source};
+use crate::digest;
 use crate::digest::RunInfo;
-use crate::github::models::Job;
-use crate::github::{GitHub, RetryPolicy};
+use crate::github::models::{Annotation, Job};
+use crate::github::{GitHub, LogUnavailable, RetryPolicy};
 use crate::log_file::LogFiles;
+use crate::logs::{
+    ExcerptOptions, JobExcerpt, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
+};
 use crate::replay::Recording;
 
 pub(super) async fn fetch_jobs(
@@ -138,5 +144,105 @@ async fn one_job(github: &GitHub, run_id: u64, job_id: u64) -> anyhow::Result<Jo
             "job {job_id} belongs to run {other}, not to run {run_id} of the URL: check the URL"
         ),
         _ => Ok(job),
+    }
+}
+
+/// Where the run's data comes from.
+pub(super) enum Fetcher {
+    Api(GitHub),
+    Replay(Recording),
+    LogFile(LogFiles),
+}
+
+impl Fetcher {
+    /// `passing`: the id of a passing job of the same name whose log ranks what is normal.
+    pub(super) async fn excerpt(
+        &self,
+        job: &Job,
+        passing: Option<u64>,
+        options: &ExcerptOptions,
+        time: &TimeLimits,
+    ) -> Result<JobExcerpt, LogUnavailable> {
+        // GitHub serves a job's log only once the job has ended (404 until then).
+        if matches!(self, Fetcher::Api(_)) && digest::is_unfinished(job) {
+            return Err(LogUnavailable::Running);
+        }
+        let steps: Vec<StepInfo> = job.steps.iter().map(step_info).collect();
+        let mut analyzer = LogAnalyzer::new(&steps, options);
+        if let Some(normal) = self.learn_normal(job, passing, options, time).await {
+            analyzer = analyzer.comparing_with(Arc::new(normal));
+        }
+        match self {
+            Fetcher::Api(github) => {
+                let (deadline, allowed) = time.for_one_log();
+                let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
+                tokio::time::timeout_at(deadline, download)
+                    .await
+                    .map_err(|_| LogUnavailable::Failed(time.missed(allowed)))??
+            }
+            Fetcher::Replay(recording) => {
+                recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
+            }
+            Fetcher::LogFile(files) => files.stream_log(|chunk| analyzer.feed(chunk))?,
+        }
+        Ok(analyzer.finish())
+    }
+
+    /// What a passing log of the same job prints, streamed into a bounded set. Best effort:
+    /// without it the excerpt is ranked on its own, and says nothing of a comparison.
+    async fn learn_normal(
+        &self,
+        job: &Job,
+        passing: Option<u64>,
+        options: &ExcerptOptions,
+        time: &TimeLimits,
+    ) -> Option<NormalLines> {
+        let mut learner = NormalLinesLearner::new(options);
+        let learned = match (self, passing) {
+            (Fetcher::LogFile(files), _) => files.stream_green(|chunk| learner.feed(chunk))?,
+            (Fetcher::Api(github), Some(id)) => {
+                let (deadline, allowed) = time.for_one_log();
+                let download = github.stream_job_log(id, |chunk| learner.feed(chunk));
+                match tokio::time::timeout_at(deadline, download).await {
+                    Ok(done) => done,
+                    Err(_) => Err(LogUnavailable::Failed(time.missed(allowed))),
+                }
+            }
+            _ => return None,
+        };
+        match learned {
+            Ok(()) => Some(learner.finish()),
+            Err(why) => {
+                tracing::warn!("job `{}`: the passing log was not read: {why}", job.name);
+                None
+            }
+        }
+    }
+
+    pub(super) async fn annotations(&self, job: &Job) -> Result<Vec<Annotation>, String> {
+        match self {
+            Fetcher::Api(github) => {
+                let Some(id) = job
+                    .check_run_url
+                    .as_deref()
+                    .and_then(|u| u.rsplit('/').next()?.parse().ok())
+                else {
+                    return Ok(Vec::new());
+                };
+                github.annotations(id).await.map_err(|e| e.to_string())
+            }
+            Fetcher::Replay(recording) => Ok(recording.annotations(job.id)),
+            Fetcher::LogFile(_) => Ok(Vec::new()),
+        }
+    }
+}
+
+fn step_info(step: &crate::github::models::Step) -> StepInfo {
+    StepInfo {
+        number: step.number,
+        name: step.name.clone(),
+        conclusion: step.conclusion.as_ref().map(|c| c.as_str().to_owned()),
+        started_at: step.started_at,
+        completed_at: step.completed_at,
     }
 }

@@ -14,8 +14,8 @@ use crate::insights::{self, BaseEvidence, Evidence};
 
 use std::collections::HashMap;
 
+use super::fetch::Fetcher;
 use super::passing::{self, PassingJob};
-use super::Fetcher;
 
 /// Whether the base branch's run is worth looking up: a job failed (not only cancelled), and
 /// the base comparison or the passing logs want it.
