@@ -174,19 +174,25 @@ pub enum Novelty {
     New,
 }
 
-/// A line's priority once a passing run of the job is known: what it printed too ranks at 7
-/// at best, below anything new; a new block's head, or a new error inside an old block, ranks
-/// as a failure of its own. A failure only ever moves up for being new and down for being old,
-/// never out: when nothing new explains the job, the old lines still fill the excerpt.
+/// A line's priority once a passing run of the job is known: what it printed too ranks below
+/// anything new — a decisive failure's head (a failed test, a compiler error) at 6, with more
+/// of the same, the rest at 7 — and a new block's head, or a new error inside an old block,
+/// ranks as a failure of its own. A failure only ever moves up for being new and down for
+/// being old, never out: an old failure's head still follows what is new (within the room
+/// tier 6 gets), and when nothing new explains the job the old lines fill the excerpt.
 pub fn compared(priority: u32, novelty: Novelty) -> u32 {
     let (t, sub) = (tier(priority), u64::from(priority & 0x00FF_FFFF));
     match novelty {
+        Novelty::Old if t == 0 => tiered(OLD_FAILURE_TIER, sub),
         Novelty::Old if t < 7 => tiered(7, sub),
         Novelty::NewHead if t == 1 => tiered(0, sub),
         Novelty::NewHitInOldBlock if t > 1 => tiered(1, sub),
         _ => priority,
     }
 }
+
+/// Where the head of a decisive failure that a passing run printed too ranks.
+const OLD_FAILURE_TIER: u32 = 6;
 
 /// The priority of a tail line, `from_end` lines from the step's end (1 = last).
 pub fn tail_priority(from_end: u64, noise: bool) -> u32 {
@@ -214,8 +220,9 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
         if kept.len() >= max || (t >= 6 && kept.len() >= floor) || (t == 9 && explained) {
             break;
         }
-        // What a passing run printed too only stands in when nothing new explains the job.
-        if lines[i].in_passing_log && new_failure {
+        // What a passing run printed too only stands in when nothing new explains the job;
+        // an old failure's own head still follows what is new.
+        if lines[i].in_passing_log && new_failure && t != OLD_FAILURE_TIER {
             continue;
         }
         kept.push(i);

@@ -149,3 +149,36 @@ fn old_errors_never_crowd_a_new_one_out_of_the_caps() {
     assert_has(&e, &["cannot find symbol"]);
     assert_well_formed(&e, &opts);
 }
+
+#[test]
+fn an_old_failure_still_follows_a_new_one() {
+    // The passing run had the same test fail (and retried it); this run has a new failure too.
+    let passing = "test net::retries ... FAILED\nretrying net::retries\ntest net::retries ... ok\n";
+    let failed = "\
+test net::retries ... FAILED
+error[E0308]: mismatched types
+  --> src/lib.rs:4:5
+test result: FAILED. 1 passed; 1 failed
+";
+    let e = compared(failed, passing, &ExcerptOptions::default());
+    assert_has(
+        &e,
+        &[
+            "mismatched types",
+            "src/lib.rs:4:5",
+            "test net::retries ... FAILED",
+        ],
+    );
+    let old = e
+        .lines
+        .iter()
+        .find(|l| l.text.contains("net::retries"))
+        .unwrap();
+    let new = e
+        .lines
+        .iter()
+        .find(|l| l.text.contains("mismatched"))
+        .unwrap();
+    assert!(old.in_passing_log && !new.in_passing_log);
+    assert!(new.priority < old.priority, "{}", joined(&e));
+}
