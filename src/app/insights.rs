@@ -135,20 +135,20 @@ async fn find_base(
             "Not compared with {branch}: GitHub did not say which workflow this run belongs to."
         )));
     };
-    let Some(base) = github.latest_completed_run(workflow_id, &branch).await? else {
+    let Some((base_id, base)) = github.latest_completed_run(workflow_id, &branch).await? else {
         return Ok(BaseLookup::Skipped(format!(
             "Not compared with {branch}: this workflow has no completed run there yet."
         )));
     };
-    if base.id == run_id {
+    if base_id == run_id {
         return Ok(BaseLookup::Skipped(format!(
             "Not compared with {branch}: its latest completed run is this run."
         )));
     }
-    let jobs = github.jobs_of_latest_attempt(base.id).await?;
+    let jobs = github.jobs_of_latest_attempt(base_id).await?;
     Ok(BaseLookup::Found(BaseEvidence {
         branch,
-        run_id: base.id,
+        run_id: base_id,
         url: base.html_url,
         conclusion: base.conclusion,
         head_sha: base.head_sha,

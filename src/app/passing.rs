@@ -94,12 +94,12 @@ async fn branch_run_jobs(
         .head_repository
         .as_ref()
         .and_then(|repo| repo.full_name.clone());
-    let Some(passed) = github
+    let Some((passed, _)) = github
         .latest_successful_run(workflow_id, &branch, head_repository.as_deref())
         .await?
     else {
         return Ok(None);
     };
-    let jobs = github.jobs_of_latest_attempt(passed.id).await?;
+    let jobs = github.jobs_of_latest_attempt(passed).await?;
     Ok(Some((branch, jobs)))
 }

@@ -204,7 +204,7 @@ pub enum Readable<T> {
 
 /// An integer the schema allows (`integer`, no minimum) but the field's type cannot hold, such as
 /// a negative step number, is read as absent instead of failing the page.
-fn lenient_int<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(super) fn lenient_int<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: TryFrom<u64>,

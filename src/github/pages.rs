@@ -78,9 +78,14 @@ impl GitHub {
                 None => return Ok(items),
             }
         }
-        // A bound chosen per listing (one page of PRs for a commit, 50 of comments): say so,
-        // but it is no fault.
-        tracing::info!("{operation}: read the first {max_pages} page(s) of {first_route} only");
+        // A bound chosen per listing (50 pages of comments): say so, but it is no fault. One
+        // page is asked for on purpose (the latest runs of a branch, the PRs of a commit): the
+        // answer is on it, and a notice on every run would be noise.
+        if max_pages == 1 {
+            tracing::debug!("{operation}: read the first page of {first_route} only");
+        } else {
+            tracing::info!("{operation}: read the first {max_pages} page(s) of {first_route} only");
+        }
         Ok(items)
     }
 

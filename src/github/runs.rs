@@ -6,15 +6,18 @@ use serde::Deserialize;
 use super::actions::MAX_JOB_PAGES;
 use super::client::GitHub;
 use super::error::ApiError;
-use super::models::{Conclusion, Job};
+use super::models::{lenient_int, Conclusion, Job};
 
-/// A workflow run (`GET …/actions/runs/{id}`): the fields the insights read.
+/// A workflow run (`GET …/actions/runs/{id}`): the fields the insights read. Numbers out of
+/// range (an id GitHub's description lets be any integer) make the field unknown, not the run
+/// unreadable.
 #[derive(Debug, Clone, Deserialize)]
 pub struct WorkflowRun {
-    pub id: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
+    pub id: Option<u64>,
+    #[serde(default, deserialize_with = "lenient_int")]
     pub workflow_id: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub run_attempt: Option<u32>,
     #[serde(default)]
     pub head_branch: Option<String>,
@@ -53,7 +56,7 @@ const BASE_CANDIDATES: u32 = 10;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RunPullRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub number: Option<u64>,
     #[serde(default)]
     pub base: Option<RunRef>,
@@ -135,7 +138,7 @@ impl GitHub {
         &self,
         workflow_id: u64,
         branch: &str,
-    ) -> Result<Option<WorkflowRun>, ApiError> {
+    ) -> Result<Option<(u64, WorkflowRun)>, ApiError> {
         let route = self.repo_route(&format!(
             "/actions/workflows/{workflow_id}/runs?branch={}&event=push&status=completed&per_page={BASE_CANDIDATES}",
             query_value(branch)
@@ -145,7 +148,7 @@ impl GitHub {
             .await
             .map_err(with_hint)?;
         let here = self.repo.to_string();
-        Ok(runs.into_iter().find(|run| {
+        Ok(runs.into_iter().filter_map(with_id).find(|(_, run)| {
             let verdict = matches!(
                 run.conclusion,
                 Some(Conclusion::Success | Conclusion::Failure | Conclusion::TimedOut)
@@ -169,7 +172,7 @@ impl GitHub {
         workflow_id: u64,
         branch: &str,
         head_repository: Option<&str>,
-    ) -> Result<Option<WorkflowRun>, ApiError> {
+    ) -> Result<Option<(u64, WorkflowRun)>, ApiError> {
         let route = self.repo_route(&format!(
             "/actions/workflows/{workflow_id}/runs?branch={}&status=success&per_page={BASE_CANDIDATES}",
             query_value(branch)
@@ -179,7 +182,7 @@ impl GitHub {
             .await
             .map_err(with_hint)?;
         let wanted = head_repository.map_or_else(|| self.repo.to_string(), str::to_owned);
-        Ok(runs.into_iter().find(|run| {
+        Ok(runs.into_iter().filter_map(with_id).find(|(_, run)| {
             run.conclusion == Some(Conclusion::Success)
                 && run
                     .head_repository
@@ -188,6 +191,11 @@ impl GitHub {
                     .is_none_or(|name| name.eq_ignore_ascii_case(&wanted))
         }))
     }
+}
+
+/// A listed run with its id; one whose id is unknown cannot be read further.
+fn with_id(run: WorkflowRun) -> Option<(u64, WorkflowRun)> {
+    Some((run.id?, run))
 }
 
 /// Percent-encodes a query value: branch names may hold `/`, `+`, `#`, `&` ….
@@ -205,6 +213,25 @@ mod tests {
         assert_eq!(
             query_value("release/1.0+x&y=#z é"),
             "release%2F1.0%2Bx%26y%3D%23z%20%C3%A9"
+        );
+    }
+
+    #[test]
+    fn numbers_out_of_range_make_a_field_unknown_not_the_run_unreadable() {
+        // GitHub's description lets these be any integer; Prism's generated answers use that.
+        let run: WorkflowRun = serde_json::from_value(serde_json::json!({
+            "id": -5, "workflow_id": -66546085, "run_attempt": 5_000_000_000_u64,
+            "pull_requests": [{"number": -1, "base": {"ref": "main"}}]
+        }))
+        .unwrap();
+        assert_eq!(
+            (run.id, run.workflow_id, run.run_attempt),
+            (None, None, None)
+        );
+        assert_eq!(run.base_branch().as_deref(), Some("main"));
+        assert!(
+            with_id(run).is_none(),
+            "a listed run without an id is passed over"
         );
     }
 

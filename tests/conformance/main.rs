@@ -60,6 +60,7 @@
 //! cannot help: the description has a single job example.
 
 mod forks;
+mod passing;
 mod prism;
 mod proxy;
 
