@@ -173,13 +173,8 @@ fn learn(normal: &mut NormalLines, raw: &[u8], cut: u64) {
         Marker::Warning(rest) => (rest, Display::Warning),
         Marker::Text(_) => (raw, Display::Plain),
     };
-    let plain = cut == 0
-        && display == Display::Plain
-        && body
-            .iter()
-            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t');
-    // The common line needs no copy: sanitizing printable ASCII changes nothing.
-    let print = if plain {
+    // The common line needs no copy: the print skips what sanitizing removes.
+    let print = if cut == 0 && display == Display::Plain {
         line_print(body)
     } else {
         line_print(display.text(body, cut).as_bytes())
@@ -187,68 +182,219 @@ fn learn(normal: &mut NormalLines, raw: &[u8], cut: u64) {
     normal.insert(print);
 }
 
-/// The fingerprint of a displayed line with what varies between runs masked (module doc):
-/// FNV-1a over the line with each word that holds a digit replaced by `#`, each run of
-/// spaces by one, and a temporary path by `~`.
+/// The fingerprint of a line as displayed, with what varies between runs masked (module doc):
+/// each word (ASCII letters, digits, `_`) that holds a digit counts as one `#`, a run of spaces
+/// as one space (none at either end), and the rest of a path after `tmp/` or `Temp\` as `~`.
+///
+/// What [`super::sanitize_line`] removes — escape sequences, control characters — is skipped
+/// without breaking a word, and so is every byte outside ASCII, so the print of a raw line and
+/// of its sanitized text agree, and the passing log is learned without a copy of any line.
+/// Words are hashed eight bytes at a time: this runs on every line of the passing log.
 pub fn line_print(text: &[u8]) -> u64 {
-    let mut hash = Fnv::default();
-    let text = text.trim_ascii();
+    let mut p = Printer::default();
     let mut i = 0;
     while i < text.len() {
         let b = text[i];
-        if b.is_ascii_alphanumeric() || b == b'_' {
-            let start = i;
-            while i < text.len() && (text[i].is_ascii_alphanumeric() || text[i] == b'_') {
-                i += 1;
-            }
-            let word = &text[start..i];
-            if word.iter().any(u8::is_ascii_digit) {
-                hash.byte(b'#');
-            } else if is_temp_dir(word) && matches!(text.get(i), Some(b'/' | b'\\')) {
-                // `/tmp/pytest-of-runner/abc/x.py`: the rest of the path differs every run.
-                hash.bytes(word);
-                hash.byte(b'~');
-                while i < text.len() && !matches!(text[i], b' ' | b'\t' | b'"' | b'\'' | b':') {
+        match CLASS[usize::from(b)] {
+            Class::Letter | Class::Digit => {
+                let start = i;
+                let mut digits = false;
+                while let Some(&c) = text.get(i) {
+                    match CLASS[usize::from(c)] {
+                        Class::Letter => {}
+                        Class::Digit => digits = true,
+                        _ => break,
+                    }
                     i += 1;
                 }
-            } else {
-                hash.bytes(word);
+                p.word_part(&text[start..i], digits);
+                continue;
             }
-        } else if b == b' ' || b == b'\t' {
-            while i < text.len() && matches!(text[i], b' ' | b'\t') {
-                i += 1;
+            Class::Space => p.space(),
+            Class::Escape => {
+                i = super::sanitize::escape_end(text, i);
+                continue;
             }
-            hash.byte(b' ');
-        } else {
-            hash.byte(b);
-            i += 1;
+            Class::Skipped => {}
+            Class::Punct => {
+                let temp = p.ends_temp_dir();
+                p.punct(b);
+                if temp && (b == b'/' || b == b'\\') {
+                    // `/tmp/pytest-of-runner/abc/x.py`: the rest of the path differs every run.
+                    p.punct(b'~');
+                    while i < text.len() && !matches!(text[i], b' ' | b'\t' | b'"' | b'\'' | b':') {
+                        i = match text[i] {
+                            0x1b => super::sanitize::escape_end(text, i),
+                            _ => i + 1,
+                        };
+                    }
+                    continue;
+                }
+            }
         }
+        i += 1;
     }
-    hash.0
+    p.finish()
 }
 
-fn is_temp_dir(word: &[u8]) -> bool {
-    word.eq_ignore_ascii_case(b"tmp") || word.eq_ignore_ascii_case(b"temp")
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    Space,
+    Punct,
+    Escape,
+    /// Control characters, DEL and every non-ASCII byte: not part of the print.
+    Skipped,
 }
 
-/// FNV-1a, 64 bits.
-struct Fnv(u64);
+static CLASS: [Class; 256] = {
+    let mut table = [Class::Skipped; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' => Class::Digit,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Class::Letter,
+            b' ' | b'\t' => Class::Space,
+            0x1b => Class::Escape,
+            0x21..=0x7e => Class::Punct,
+            _ => Class::Skipped,
+        };
+        b += 1;
+    }
+    table
+};
 
-impl Default for Fnv {
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const DIGIT_WORD: u64 = 0x2323_2323_2323_2323;
+
+fn mix(hash: u64, value: u64) -> u64 {
+    (hash.rotate_left(23) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The running print of one line.
+#[derive(Debug)]
+struct Printer {
+    line: u64,
+    /// Tokens so far (a space is only printed between two).
+    tokens: u32,
+    space_pending: bool,
+    in_word: bool,
+    word: u64,
+    /// The word's bytes not yet mixed in, and how many (up to 8).
+    pending: u64,
+    pending_len: u32,
+    word_len: u32,
+    word_has_digit: bool,
+    /// The last token was the word `tmp` or `temp` (any case).
+    last_was_temp: bool,
+}
+
+impl Default for Printer {
     fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Printer {
+            line: SEED,
+            tokens: 0,
+            space_pending: false,
+            in_word: false,
+            word: SEED,
+            pending: 0,
+            pending_len: 0,
+            word_len: 0,
+            word_has_digit: false,
+            last_was_temp: false,
+        }
     }
 }
 
-impl Fnv {
-    fn byte(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+impl Printer {
+    fn token(&mut self, value: u64) {
+        if self.space_pending && self.tokens > 0 {
+            self.line = mix(self.line, u64::from(b' '));
+        }
+        self.space_pending = false;
+        self.tokens += 1;
+        self.line = mix(self.line, value);
     }
 
-    fn bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.byte(b);
+    /// Adds bytes of the current word (a word may come in parts, split by what the print
+    /// skips); the result does not depend on where it was split.
+    fn word_part(&mut self, mut bytes: &[u8], digits: bool) {
+        if !self.in_word {
+            self.in_word = true;
+            self.word = SEED;
+            self.pending = 0;
+            self.pending_len = 0;
+            self.word_len = 0;
+            self.word_has_digit = false;
         }
+        self.word_has_digit |= digits;
+        self.word_len += bytes.len() as u32;
+        while self.pending_len > 0 && !bytes.is_empty() {
+            self.push_byte(bytes[0]);
+            bytes = &bytes[1..];
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.word = mix(self.word, u64::from_be_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.push_byte(b);
+        }
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.pending = self.pending << 8 | u64::from(b);
+        self.pending_len += 1;
+        if self.pending_len == 8 {
+            self.word = mix(self.word, self.pending);
+            self.pending = 0;
+            self.pending_len = 0;
+        }
+    }
+
+    fn end_word(&mut self) {
+        if !self.in_word {
+            return;
+        }
+        self.in_word = false;
+        // Short words are still whole in `pending`: `tmp` and `temp`, in any case.
+        self.last_was_temp = !self.word_has_digit
+            && match self.word_len {
+                3 => self.pending | 0x20_2020 == 0x74_6d70,
+                4 => self.pending | 0x2020_2020 == 0x7465_6d70,
+                _ => false,
+            };
+        let value = if self.word_has_digit {
+            DIGIT_WORD
+        } else {
+            mix(mix(self.word, self.pending), u64::from(self.word_len))
+        };
+        self.token(value);
+    }
+
+    fn space(&mut self) {
+        self.end_word();
+        self.space_pending = true;
+    }
+
+    /// Whether the token just ended is `tmp`/`temp` with nothing between it and what follows.
+    fn ends_temp_dir(&mut self) -> bool {
+        self.end_word();
+        self.last_was_temp && !self.space_pending
+    }
+
+    fn punct(&mut self, b: u8) {
+        self.end_word();
+        self.last_was_temp = false;
+        self.token(u64::from(b) | 1 << 63);
+    }
+
+    fn finish(mut self) -> u64 {
+        self.end_word();
+        mix(self.line, u64::from(self.tokens))
     }
 }
 

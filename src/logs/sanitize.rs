@@ -39,55 +39,61 @@ fn strip_escapes(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let b = raw[i];
-        if b != 0x1b {
-            out.push(b);
+        if raw[i] == 0x1b {
+            i = escape_end(raw, i);
+        } else {
+            out.push(raw[i]);
             i += 1;
-            continue;
-        }
-        i += 1;
-        match raw.get(i) {
-            // CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, one final 0x40–0x7E.
-            Some(b'[') => {
-                i += 1;
-                while i < raw.len() && (0x20..=0x3f).contains(&raw[i]) {
-                    i += 1;
-                }
-                if i < raw.len() && (0x40..=0x7e).contains(&raw[i]) {
-                    i += 1;
-                }
-            }
-            // OSC (and the other string sequences DCS/SOS/PM/APC): up to BEL or ST (ESC \).
-            Some(b']' | b'P' | b'X' | b'^' | b'_') => {
-                i += 1;
-                while i < raw.len() {
-                    if raw[i] == 0x07 {
-                        i += 1;
-                        break;
-                    }
-                    if raw[i] == 0x1b && raw.get(i + 1) == Some(&b'\\') {
-                        i += 2;
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            // nF sequences (e.g. `ESC ( B`): intermediates then one final byte.
-            Some(&c) if (0x20..=0x2f).contains(&c) => {
-                while i < raw.len() && (0x20..=0x2f).contains(&raw[i]) {
-                    i += 1;
-                }
-                if i < raw.len() && (0x30..=0x7e).contains(&raw[i]) {
-                    i += 1;
-                }
-            }
-            // Two-byte sequences such as `ESC =`, `ESC 7`, `ESC c`.
-            Some(&c) if (0x30..=0x7e).contains(&c) => i += 1,
-            // A lone ESC: dropped (it is a control character anyway).
-            _ => {}
         }
     }
     out
+}
+
+/// Where the escape sequence that starts with the ESC at `raw[esc]` ends (the index after it):
+/// what [`sanitize_line`] removes, for code that must skip the same bytes without a copy.
+pub(super) fn escape_end(raw: &[u8], esc: usize) -> usize {
+    let mut i = esc + 1;
+    match raw.get(i) {
+        // CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, one final 0x40–0x7E.
+        Some(b'[') => {
+            i += 1;
+            while i < raw.len() && (0x20..=0x3f).contains(&raw[i]) {
+                i += 1;
+            }
+            if i < raw.len() && (0x40..=0x7e).contains(&raw[i]) {
+                i += 1;
+            }
+        }
+        // OSC (and the other string sequences DCS/SOS/PM/APC): up to BEL or ST (ESC \).
+        Some(b']' | b'P' | b'X' | b'^' | b'_') => {
+            i += 1;
+            while i < raw.len() {
+                if raw[i] == 0x07 {
+                    i += 1;
+                    break;
+                }
+                if raw[i] == 0x1b && raw.get(i + 1) == Some(&b'\\') {
+                    i += 2;
+                    break;
+                }
+                i += 1;
+            }
+        }
+        // nF sequences (e.g. `ESC ( B`): intermediates then one final byte.
+        Some(&c) if (0x20..=0x2f).contains(&c) => {
+            while i < raw.len() && (0x20..=0x2f).contains(&raw[i]) {
+                i += 1;
+            }
+            if i < raw.len() && (0x30..=0x7e).contains(&raw[i]) {
+                i += 1;
+            }
+        }
+        // Two-byte sequences such as `ESC =`, `ESC 7`, `ESC c`.
+        Some(&c) if (0x30..=0x7e).contains(&c) => i += 1,
+        // A lone ESC: dropped (it is a control character anyway).
+        _ => {}
+    }
+    i
 }
 
 #[cfg(test)]

@@ -106,3 +106,25 @@ fn memory_stays_bounded_and_a_full_table_learns_no_more() {
     // What was learned stays learned; what was not counts as new.
     assert!(normal.contains_text("line ggggg"));
 }
+
+proptest::proptest! {
+    /// The passing log is learned from raw lines and the excerpt asks with sanitized text:
+    /// both must print alike, whatever escapes, controls or broken UTF-8 a line holds.
+    #[test]
+    fn a_raw_line_prints_as_its_sanitized_text(
+        parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::string::bytes_regex("[ -~\t]{0,12}").unwrap(),
+                proptest::string::bytes_regex("\x1b\\[[0-9;]{0,5}[A-Za-z]").unwrap(),
+                proptest::string::bytes_regex("\x1b\\][ -~]{0,6}(\x07|\x1b\\\\)?").unwrap(),
+                proptest::string::bytes_regex("(?s-u:.{0,4})").unwrap(),
+                proptest::string::bytes_regex("/tmp/[a-z0-9]{0,6}").unwrap(),
+            ],
+            0..10,
+        )
+    ) {
+        let raw: Vec<u8> = parts.concat();
+        let sanitized = crate::logs::sanitize_line(&raw);
+        proptest::prop_assert_eq!(line_print(&raw), line_print(sanitized.as_bytes()));
+    }
+}
