@@ -199,6 +199,18 @@ pub fn line_print(text: &[u8]) -> u64 {
             Class::Letter | Class::Digit => {
                 let start = i;
                 let mut digits = false;
+                // Eight bytes at a time while they are all word bytes, then byte by byte.
+                while let Some(chunk) = text.get(i..i + 8) {
+                    let (word, digit) =
+                        word_bytes(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+                    let run = word.trailing_ones() / 8;
+                    let first_run = u64::MAX.checked_shr(64 - 8 * run).unwrap_or(0);
+                    digits |= digit & first_run != 0;
+                    i += run as usize;
+                    if run < 8 {
+                        break;
+                    }
+                }
                 while let Some(&c) = text.get(i) {
                     match CLASS[usize::from(c)] {
                         Class::Letter => {}
@@ -235,6 +247,26 @@ pub fn line_print(text: &[u8]) -> u64 {
         i += 1;
     }
     p.finish()
+}
+
+/// Which of the eight bytes of `w` are word bytes (letters, digits, `_`), and which digits:
+/// all bits of such a byte set. SWAR range checks on ASCII; a byte with its high bit is neither.
+fn word_bytes(w: u64) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ascii = !w & HIGH;
+    let x = w & !HIGH;
+    // High bit of each byte set when lo <= byte <= hi (no carry or borrow crosses a byte).
+    let within = |lo: u8, hi: u8| {
+        let ge = x + ONES * u64::from(0x80 - lo);
+        let le = ONES * (0x80 + u64::from(hi)) - x;
+        ge & le & ascii
+    };
+    let digit = within(b'0', b'9');
+    let word = digit | within(b'A', b'Z') | within(b'a', b'z') | within(b'_', b'_');
+    // Spread each byte's high bit to the whole byte.
+    let spread = |m: u64| (m >> 7) * 0xff;
+    (spread(word & HIGH), spread(digit & HIGH))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -128,3 +128,17 @@ proptest::proptest! {
         proptest::prop_assert_eq!(line_print(&raw), line_print(sanitized.as_bytes()));
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn the_eight_byte_word_check_agrees_with_the_byte_table(w: u64) {
+        let (word, digit) = word_bytes(w);
+        for (k, b) in w.to_le_bytes().into_iter().enumerate() {
+            let class = CLASS[usize::from(b)];
+            let byte = |m: u64| (m >> (8 * k)) & 0xff;
+            proptest::prop_assert_eq!(byte(word) == 0xff, matches!(class, Class::Letter | Class::Digit));
+            proptest::prop_assert_eq!(byte(digit) == 0xff, class == Class::Digit);
+            proptest::prop_assert!(matches!(byte(word), 0 | 0xff));
+        }
+    }
+}
