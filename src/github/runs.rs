@@ -69,6 +69,14 @@ pub struct RunRef {
 }
 
 impl WorkflowRun {
+    /// Did the run build a branch of `repository` (`owner/name`)? Unknown counts as yes.
+    fn built(&self, repository: &str) -> bool {
+        self.head_repository
+            .as_ref()
+            .and_then(|repo| repo.full_name.as_deref())
+            .is_none_or(|name| name.eq_ignore_ascii_case(repository))
+    }
+
     /// The base branch of the first PR GitHub associates with the run.
     pub fn base_branch(&self) -> Option<String> {
         self.pull_requests
@@ -143,22 +151,16 @@ impl GitHub {
             "/actions/workflows/{workflow_id}/runs?branch={}&event=push&status=completed&per_page={BASE_CANDIDATES}",
             query_value(branch)
         ));
-        let runs: Vec<WorkflowRun> = self
-            .get_all_pages("finding the base branch's latest run", &route, 1)
-            .await
-            .map_err(with_hint)?;
         let here = self.repo.to_string();
-        Ok(runs.into_iter().filter_map(with_id).find(|(_, run)| {
+        let runs = self
+            .first_runs("finding the base branch's latest run", &route)
+            .await?;
+        Ok(runs.into_iter().find(|(_, run)| {
             let verdict = matches!(
                 run.conclusion,
                 Some(Conclusion::Success | Conclusion::Failure | Conclusion::TimedOut)
             );
-            let ours = run
-                .head_repository
-                .as_ref()
-                .and_then(|repo| repo.full_name.as_deref())
-                .is_none_or(|name| name.eq_ignore_ascii_case(&here));
-            verdict && ours && run.event.as_deref().is_none_or(|event| event == "push")
+            verdict && run.built(&here) && run.event.as_deref().is_none_or(|event| event == "push")
         }))
     }
 }
@@ -177,19 +179,26 @@ impl GitHub {
             "/actions/workflows/{workflow_id}/runs?branch={}&status=success&per_page={BASE_CANDIDATES}",
             query_value(branch)
         ));
+        let wanted = head_repository.map_or_else(|| self.repo.to_string(), str::to_owned);
+        let runs = self
+            .first_runs("finding the branch's latest passing run", &route)
+            .await?;
+        Ok(runs
+            .into_iter()
+            .find(|(_, run)| run.conclusion == Some(Conclusion::Success) && run.built(&wanted)))
+    }
+
+    /// The first page of a run listing (the latest runs are on it), each run with its id.
+    async fn first_runs(
+        &self,
+        operation: &'static str,
+        route: &str,
+    ) -> Result<Vec<(u64, WorkflowRun)>, ApiError> {
         let runs: Vec<WorkflowRun> = self
-            .get_all_pages("finding the branch's latest passing run", &route, 1)
+            .get_all_pages(operation, route, 1)
             .await
             .map_err(with_hint)?;
-        let wanted = head_repository.map_or_else(|| self.repo.to_string(), str::to_owned);
-        Ok(runs.into_iter().filter_map(with_id).find(|(_, run)| {
-            run.conclusion == Some(Conclusion::Success)
-                && run
-                    .head_repository
-                    .as_ref()
-                    .and_then(|repo| repo.full_name.as_deref())
-                    .is_none_or(|name| name.eq_ignore_ascii_case(&wanted))
-        }))
+        Ok(runs.into_iter().filter_map(with_id).collect())
     }
 }
 

@@ -158,17 +158,7 @@ async fn pull_request_run(server: &MockServer, dir: &tempfile::TempDir) -> HashM
         .expect(1)
         .mount(server)
         .await;
-    let event = dir.path().join("event.json");
-    std::fs::write(
-        &event,
-        json!({"pull_request": {"number": 7, "head": {"sha": "abc1234"}, "base": {"ref": "main"}}})
-            .to_string(),
-    )
-    .unwrap();
-    let mut env = actions_env(server, dir.path());
-    env.insert("GITHUB_EVENT_NAME".into(), "pull_request".into());
-    env.insert("GITHUB_EVENT_PATH".into(), event.display().to_string());
-    env
+    pull_request_env(server, dir.path())
 }
 
 pub async fn mount_base_runs(server: &MockServer, runs: Value) {

@@ -63,16 +63,7 @@ async fn pr_run(server: &MockServer, dir: &tempfile::TempDir) -> HashMap<String,
         .expect(1)
         .mount(server)
         .await;
-    let event = dir.path().join("event.json");
-    std::fs::write(
-        &event,
-        json!({"pull_request": {"number": 7, "head": {"sha": "abc1234"}, "base": {"ref": "main"}}})
-            .to_string(),
-    )
-    .unwrap();
-    let mut env = actions_env(server, dir.path());
-    env.insert("GITHUB_EVENT_NAME".into(), "pull_request".into());
-    env.insert("GITHUB_EVENT_PATH".into(), event.display().to_string());
+    let mut env = pull_request_env(server, dir.path());
     env.insert("INPUT_PASSING-LOG".into(), "true".into());
     env
 }

@@ -191,3 +191,18 @@ pub async fn mount_log(server: &MockServer, id: u64, log: &str) {
         .mount(server)
         .await;
 }
+
+/// [`actions_env`] of a `pull_request` run: PR #7 at `abc1234`, based on `main`.
+pub fn pull_request_env(server: &MockServer, dir: &std::path::Path) -> HashMap<String, String> {
+    let event = dir.join("event.json");
+    std::fs::write(
+        &event,
+        json!({"pull_request": {"number": 7, "head": {"sha": "abc1234"}, "base": {"ref": "main"}}})
+            .to_string(),
+    )
+    .unwrap();
+    let mut env = actions_env(server, dir);
+    env.insert("GITHUB_EVENT_NAME".into(), "pull_request".into());
+    env.insert("GITHUB_EVENT_PATH".into(), event.display().to_string());
+    env
+}
