@@ -1,12 +1,14 @@
 //! Arbitrary bytes, in arbitrary chunks, through `LogAnalyzer` with arbitrary
-//! steps: never panics, and the excerpt keeps its promises (at most
+//! steps and, sometimes, ranked against an arbitrary passing log: never panics, and the excerpt keeps its promises (at most
 //! `max_lines` lines in log order, each at most `max_line_bytes` characters
 //! plus the `warning: ` prefix and the truncation note, display-safe text).
 
 #![no_main]
 
 use chrono::{DateTime, Utc};
-use failure_digest::logs::{ExcerptOptions, LogAnalyzer, StepInfo};
+use std::sync::Arc;
+
+use failure_digest::logs::{ExcerptOptions, LogAnalyzer, NormalLinesLearner, StepInfo};
 use libfuzzer_sys::{arbitrary, fuzz_target};
 
 /// 2024-05-01T12:00:00Z: step times land near timestamps a fuzzer can type.
@@ -44,6 +46,10 @@ struct Input {
     tail: u8,
     /// Chunk lengths, used in turn (no cuts: one chunk).
     cuts: Vec<u16>,
+    /// Number lines as a log file from any CI (`--log`): a lone `\r` ends one.
+    lone_cr_ends_line: bool,
+    /// A passing log of the same job to rank against.
+    passing_log: Option<Vec<u8>>,
     log: Vec<u8>,
 }
 
@@ -70,9 +76,17 @@ fuzz_target!(|input: Input| {
         max_line_bytes: usize::from(input.max_line_bytes),
         context: usize::from(input.context % 16),
         tail: usize::from(input.tail % 64),
+        lone_cr_ends_line: input.lone_cr_ends_line,
     };
     let steps: Vec<StepInfo> = input.steps.iter().take(32).map(step_info).collect();
     let mut analyzer = LogAnalyzer::new(&steps, &options);
+    if let Some(passing) = &input.passing_log {
+        let mut learner = NormalLinesLearner::new(&options);
+        for chunk in passing.chunks(97) {
+            learner.feed(chunk);
+        }
+        analyzer = analyzer.comparing_with(Arc::new(learner.finish()));
+    }
     let mut rest = &input.log[..];
     let mut cuts = input.cuts.iter().map(|&c| usize::from(c).max(1)).cycle();
     while !rest.is_empty() {
@@ -85,7 +99,11 @@ fuzz_target!(|input: Input| {
 
     let max_lines = options.max_lines.max(1);
     let cap = options.max_line_bytes.max(MIN_LINE_BYTES);
-    assert!(excerpt.lines.len() <= max_lines, "{} lines > {max_lines}", excerpt.lines.len());
+    assert!(
+        excerpt.lines.len() <= max_lines,
+        "{} lines > {max_lines}",
+        excerpt.lines.len()
+    );
     assert!(excerpt
         .lines
         .windows(2)
