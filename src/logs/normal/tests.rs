@@ -1,3 +1,4 @@
+use super::print::{word_bytes, Class, CLASS};
 use super::*;
 
 fn learned(log: &[u8], chunk: usize) -> NormalLines {
