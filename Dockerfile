@@ -8,8 +8,9 @@
 #                                      takes dist/linux-<arch>/failure-digest, as release.yml does
 #                                      with the static musl binaries its `binaries` job built
 #
-# With BINARY=prebuilt no stage compiles, so a multi-arch image needs no QEMU. Base images are
-# pinned by tag; Dependabot (.github/dependabot.yml) proposes bumps.
+# With BINARY=prebuilt no stage compiles, so a multi-arch image needs no QEMU. The build image is
+# pinned by tag, the runtime base by digest; Dependabot (.github/dependabot.yml) proposes bumps of
+# both (for `tag@digest` it bumps the digest the tag now points at).
 
 # Where the binary comes from: `build` (compile it here) or `prebuilt` (dist/, see above).
 ARG BINARY=build
@@ -58,8 +59,10 @@ FROM ${BINARY} AS binary
 
 # distroless publishes no versioned tags for static-debian12 (latest, nonroot, debug, ...): the
 # tag is the Debian release; `:nonroot` would set USER 65532, which we must not (see below).
-# hadolint ignore=DL3007
-FROM gcr.io/distroless/static-debian12:latest
+# The digest is the multi-arch image index (amd64 and arm64) that `:latest` named on 2026-09-16
+# (`crane digest gcr.io/distroless/static-debian12:latest`, as recorded in cybozu/neco-containers
+# #2113); distroless keeps old digests pullable, so the pin stays buildable until Dependabot bumps it.
+FROM gcr.io/distroless/static-debian12:latest@sha256:d75cdd72874d4790092fcb1b058493ecf6bb5bf2b2b897045b00ff01d91843f2
 LABEL org.opencontainers.image.title="failure-digest" \
       org.opencontainers.image.description="Reports why a GitHub Actions workflow run failed: a step summary and a sticky PR comment" \
       org.opencontainers.image.source="https://github.com/failure-digest/failure-digest" \
