@@ -7,8 +7,10 @@
 //! 2. feeds it through `LogAnalyzer` in 64 KiB chunks read from the file,
 //!    once with step times (the normal case) and once with no steps
 //!    (markers only: every line is classified),
-//! 3. learns it as a passing log (`NormalLinesLearner`: every line fingerprinted into the
-//!    bounded set), and runs the markers-only analysis again ranked against what it learned,
+//! 3. learns it as a passing log (`NormalLinesLearner`: lines fingerprinted into the bounded
+//!    set), once with step times (only the failed step's twin is learned, as in the Action)
+//!    and once whole (a `--green-log` file has no step times), and runs the markers-only
+//!    analysis again ranked against what it learned whole,
 //!
 //! and prints MB/s, the ratio to grep and peak RSS (`VmHWM`). `FD_BENCH_ONLY=markers`
 //! (or `times`, or `passing`) runs only that mode, for `perf record`; `FD_BENCH_KEEP=1` keeps
@@ -22,7 +24,7 @@ use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
 use failure_digest::logs::{
-    ExcerptOptions, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
+    ExcerptOptions, LearningWindows, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
 };
 
 const BASE_SECS: i64 = 1_714_564_800; // 2024-05-01T12:00:00Z
@@ -162,9 +164,15 @@ fn run_analyzer(
     Ok((start.elapsed().as_secs_f64(), excerpt.lines.len()))
 }
 
-fn run_learner(path: &std::path::Path) -> std::io::Result<(f64, NormalLines)> {
+fn run_learner(
+    path: &std::path::Path,
+    windows: Option<&LearningWindows>,
+) -> std::io::Result<(f64, NormalLines)> {
     let start = Instant::now();
     let mut learner = NormalLinesLearner::new(&ExcerptOptions::default());
+    if let Some(windows) = windows {
+        learner = learner.within(windows.clone());
+    }
     stream(path, |chunk| learner.feed(chunk))?;
     let normal = learner.finish();
     Ok((start.elapsed().as_secs_f64(), normal))
@@ -248,15 +256,34 @@ fn main() -> std::io::Result<()> {
         );
     }
     if only.is_empty() || "passing".contains(only.as_str()) {
-        let (best, normal) = best_of_3(|| run_learner(&path))?;
-        let learned = format!(
-            "{} lines, {} distinct learned ({} KiB), {} not learned",
-            normal.lines(),
-            normal.distinct(),
-            normal.retained_bytes() / 1024,
-            normal.unlearned()
-        );
-        report("NormalLinesLearner (passing log)", best, learned);
+        // The passing job: the same steps, all passed; with step times only its twin of the
+        // failed step is learned, as the Action does.
+        let passed: Vec<StepInfo> = steps
+            .iter()
+            .map(|s| StepInfo {
+                conclusion: Some("success".into()),
+                ..s.clone()
+            })
+            .collect();
+        let windows = LearningWindows::of_steps(&steps, &passed).expect("timed steps");
+        let mut normal = None;
+        for (label, windows) in [("with step times", Some(&windows)), ("whole log", None)] {
+            let (best, learned) = best_of_3(|| run_learner(&path, windows))?;
+            let what = format!(
+                "{} lines, {} distinct learned ({} KiB), {} not learned",
+                learned.lines(),
+                learned.distinct(),
+                learned.retained_bytes() / 1024,
+                learned.unlearned()
+            );
+            report(
+                &format!("NormalLinesLearner (passing log, {label})"),
+                best,
+                what,
+            );
+            normal = Some(learned);
+        }
+        let normal = normal.expect("learned the whole log");
         let normal = Arc::new(normal);
         let (best, lines) = best_of_3(|| run_analyzer(&path, &[], Some(&normal)))?;
         report(

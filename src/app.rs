@@ -127,6 +127,8 @@ pub async fn run(
             let passing = files.green_name().map(|label| PassingJob {
                 id: 0,
                 log: digest::PassingLog { label, url: None },
+                // A log file has no step times: learn it whole.
+                windows: None,
             });
             (
                 None,
@@ -218,8 +220,9 @@ async fn explain_failures(
     let fetched: Vec<_> = stream::iter(explained.map(|job| {
         let options = &options;
         async move {
-            let passing = passing.get(&job.id).map(|p| p.id);
-            let excerpt = fetcher.excerpt(job, passing, options, time).await;
+            let excerpt = fetcher
+                .excerpt(job, passing.get(&job.id), options, time)
+                .await;
             (job, excerpt, fetcher.annotations(job).await)
         }
     }))

@@ -5,6 +5,7 @@ use anyhow::Context;
 
 use std::sync::Arc;
 
+use super::passing::PassingJob;
 use super::TimeLimits;
 use crate::config::{Config, Source};
 use crate::digest;
@@ -155,11 +156,11 @@ pub(super) enum Fetcher {
 }
 
 impl Fetcher {
-    /// `passing`: the id of a passing job of the same name whose log ranks what is normal.
+    /// `passing`: a passing job of the same name whose log ranks what is normal.
     pub(super) async fn excerpt(
         &self,
         job: &Job,
-        passing: Option<u64>,
+        passing: Option<&PassingJob>,
         options: &ExcerptOptions,
         time: &TimeLimits,
     ) -> Result<JobExcerpt, LogUnavailable> {
@@ -193,16 +194,19 @@ impl Fetcher {
     async fn learn_normal(
         &self,
         job: &Job,
-        passing: Option<u64>,
+        passing: Option<&PassingJob>,
         options: &ExcerptOptions,
         time: &TimeLimits,
     ) -> Option<NormalLines> {
         let mut learner = NormalLinesLearner::new(options);
         let learned = match (self, passing) {
             (Fetcher::LogFile(files), _) => files.stream_green(|chunk| learner.feed(chunk))?,
-            (Fetcher::Api(github), Some(id)) => {
+            (Fetcher::Api(github), Some(passing)) => {
+                if let Some(windows) = &passing.windows {
+                    learner = learner.within(windows.clone());
+                }
                 let (deadline, allowed) = time.for_one_log();
-                let download = github.stream_job_log(id, |chunk| learner.feed(chunk));
+                let download = github.stream_job_log(passing.id, |chunk| learner.feed(chunk));
                 match tokio::time::timeout_at(deadline, download).await {
                     Ok(done) => done,
                     Err(_) => Err(LogUnavailable::Failed(time.missed(allowed))),
@@ -237,7 +241,7 @@ impl Fetcher {
     }
 }
 
-fn step_info(step: &crate::github::models::Step) -> StepInfo {
+pub(super) fn step_info(step: &crate::github::models::Step) -> StepInfo {
     StepInfo {
         number: step.number,
         name: step.name.clone(),

@@ -12,7 +12,9 @@ use crate::digest::{self, PassingLog};
 use crate::github::models::{Conclusion, Job};
 use crate::github::{ApiError, GitHub};
 use crate::insights::BaseEvidence;
+use crate::logs::LearningWindows;
 
+use super::fetch::step_info;
 use super::insights::ReportedRun;
 
 /// A passing job whose log ranks a failed job's excerpt.
@@ -20,6 +22,8 @@ use super::insights::ReportedRun;
 pub(super) struct PassingJob {
     pub id: u64,
     pub log: PassingLog,
+    /// The part of its log worth learning: its steps named like the failed job's failed steps.
+    pub windows: Option<LearningWindows>,
 }
 
 /// Per failed job id (of `jobs`, the jobs to explain), a passing job of the same name.
@@ -67,6 +71,7 @@ fn match_by_name(
             .iter()
             .find(|other| other.name == job.name && other.conclusion == Some(Conclusion::Success));
         if let Some(passed) = passed {
+            let steps = |job: &Job| job.steps.iter().map(step_info).collect::<Vec<_>>();
             found.insert(
                 job.id,
                 PassingJob {
@@ -75,6 +80,7 @@ fn match_by_name(
                         label: label.to_owned(),
                         url: passed.html_url.clone(),
                     },
+                    windows: LearningWindows::of_steps(&steps(job), &steps(passed)),
                 },
             );
         }

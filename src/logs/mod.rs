@@ -34,7 +34,7 @@ mod tests;
 
 pub use decode::{parse_timestamp_prefix, DecodedLine, LineDecoder, LogTime};
 pub use model::{Comparison, ExcerptLine, ExcerptOptions, JobExcerpt, LineKind, StepInfo};
-pub use normal::{NormalLines, NormalLinesLearner};
+pub use normal::{LearningWindows, NormalLines, NormalLinesLearner};
 pub use sanitize::sanitize_line;
 
 use std::sync::Arc;
@@ -129,10 +129,7 @@ impl LogAnalyzer {
         };
         let mut steps: Vec<StepInfo> = steps.to_vec();
         steps.sort_by_key(|s| s.number);
-        let mut failed: Vec<bool> = steps.iter().map(StepInfo::is_failed).collect();
-        if !failed.contains(&true) {
-            failed = steps.iter().map(StepInfo::is_unknown_outcome).collect();
-        }
+        let failed = model::explained_steps(&steps);
         let first_failed = steps
             .iter()
             .zip(&failed)

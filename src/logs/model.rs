@@ -24,13 +24,23 @@ impl StepInfo {
         )
     }
 
-    pub(super) fn is_unknown_outcome(&self) -> bool {
+    fn is_unknown_outcome(&self) -> bool {
         !self.is_failed()
             && !matches!(
                 self.conclusion.as_deref(),
                 None | Some("success" | "skipped" | "neutral")
             )
     }
+}
+
+/// Per step of `steps` (in their order): does the excerpt explain it? The failed steps, or,
+/// when none failed, those whose outcome is unknown (a conclusion GitHub may add later).
+pub fn explained_steps(steps: &[StepInfo]) -> Vec<bool> {
+    let failed: Vec<bool> = steps.iter().map(StepInfo::is_failed).collect();
+    if failed.contains(&true) {
+        return failed;
+    }
+    steps.iter().map(StepInfo::is_unknown_outcome).collect()
 }
 
 /// Limits for one job's excerpt.

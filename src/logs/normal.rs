@@ -13,14 +13,16 @@
 //! exception a passing test logs on purpose, a deprecation warning, a retry that recovers);
 //! rust-lang's failure bot and the CiDiff paper (ISSTA 2025) both learn that from passing logs.
 
-use super::decode::LineDecoder;
+use super::decode::{DecodedLine, LineDecoder};
 use super::marker::Marker;
 use super::ring::Display;
 use super::ExcerptOptions;
 
 mod print;
+mod window;
 
 pub use print::line_print;
+pub use window::LearningWindows;
 
 /// Slots of the fingerprint table at most: 2 MiB of `u64`, room for ~230,000 distinct lines
 /// (a passing 400 MiB log of a test suite masks down to far fewer).
@@ -33,7 +35,7 @@ pub struct NormalLines {
     /// Open addressing, linear probing; 0 marks an empty slot (a print of 0 is stored as 1).
     slots: Vec<u64>,
     len: usize,
-    /// Lines read from the passing log.
+    /// Lines of the passing log learned (inside its windows, if it had any).
     lines: u64,
     /// Distinct lines not learned because the table was full.
     unlearned: u64,
@@ -104,7 +106,7 @@ impl NormalLines {
         }
     }
 
-    /// Lines the passing log had.
+    /// Lines of the passing log learned.
     pub fn lines(&self) -> u64 {
         self.lines
     }
@@ -130,6 +132,8 @@ impl NormalLines {
 pub struct NormalLinesLearner {
     decoder: LineDecoder,
     normal: NormalLines,
+    /// Learn only the lines stamped inside these (see [`LearningWindows`]); all when `None`.
+    windows: Option<LearningWindows>,
 }
 
 impl NormalLinesLearner {
@@ -142,20 +146,34 @@ impl NormalLinesLearner {
                 false => decoder,
             },
             normal: NormalLines::default(),
+            windows: None,
         }
     }
 
+    /// Learns only the lines stamped inside `windows` (lines without a stamp are learned).
+    pub fn within(mut self, windows: LearningWindows) -> Self {
+        self.windows = Some(windows);
+        self
+    }
+
     pub fn feed(&mut self, chunk: &[u8]) {
-        let normal = &mut self.normal;
-        self.decoder.feed(chunk, &mut |line| {
-            learn(normal, line.raw, line.truncated_bytes)
-        });
+        let (normal, windows) = (&mut self.normal, self.windows.as_ref());
+        let sink = &mut |line: DecodedLine<'_>| learn(normal, windows, &line);
+        match windows.and_then(|w| w.skippable(chunk)) {
+            // Both parts end or begin at a line's start, so the decoder never sees the gap
+            // (its line numbers fall behind, which nothing here reads).
+            Some((a, b)) => {
+                self.decoder.feed(&chunk[..a], sink);
+                self.decoder.feed(&chunk[b..], sink);
+            }
+            None => self.decoder.feed(chunk, sink),
+        }
     }
 
     pub fn finish(mut self) -> NormalLines {
-        let normal = &mut self.normal;
+        let (normal, windows) = (&mut self.normal, self.windows.as_ref());
         self.decoder
-            .finish(&mut |line| learn(normal, line.raw, line.truncated_bytes));
+            .finish(&mut |line| learn(normal, windows, &line));
         self.normal
     }
 
@@ -167,7 +185,13 @@ impl NormalLinesLearner {
 
 /// Learns one raw line as the failed log's excerpt would display it: the text after the
 /// runner's marker, sanitized, with `warning: ` before a warning.
-fn learn(normal: &mut NormalLines, raw: &[u8], cut: u64) {
+fn learn(normal: &mut NormalLines, windows: Option<&LearningWindows>, line: &DecodedLine<'_>) {
+    if let (Some(windows), Some(time)) = (windows, line.time) {
+        if !windows.contains(time.secs) {
+            return;
+        }
+    }
+    let (raw, cut) = (line.raw, line.truncated_bytes);
     normal.lines += 1;
     let (body, display) = match Marker::parse(raw) {
         Marker::EndGroup => return,
