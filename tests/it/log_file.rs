@@ -116,6 +116,10 @@ fn a_green_log_ranks_what_the_passing_run_printed_too_out_of_the_way() {
         .unwrap();
     let text = String::from_utf8_lossy(&markdown.stdout);
     assert!(text.contains("*Compared with pass.log: "), "{text}");
+    // A file has no run or job page: nothing points the reader at one.
+    for dead in ["run details", "· full log"] {
+        assert!(!text.contains(dead), "{dead}: {text}");
+    }
 }
 
 #[test]
