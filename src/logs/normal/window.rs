@@ -191,3 +191,48 @@ mod tests {
         assert_eq!(windows.skippable(b"x\nno stamp\nno stamp\nrest"), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::logs::{ExcerptOptions, NormalLinesLearner};
+    use chrono::{TimeZone, Utc};
+
+    proptest::proptest! {
+        /// On a log whose stamps go forward, skipping whole chunks learns exactly the lines
+        /// stamped inside the windows, however the log is cut.
+        #[test]
+        fn chunk_skipping_learns_exactly_the_lines_inside(
+            steps in proptest::collection::vec((0i64..3, "[a-z ]{0,30}", proptest::bool::ANY), 1..300),
+            windows in proptest::collection::vec((0i64..200, 0i64..20), 1..3),
+            cuts in proptest::collection::vec(1usize..400, 1..20),
+        ) {
+            let t0 = 1_714_564_800;
+            let windows = LearningWindows(
+                windows.iter().map(|&(lo, len)| (t0 + lo, t0 + lo + len)).collect(),
+            );
+            let (mut log, mut secs, mut inside) = (Vec::new(), t0, 0u64);
+            for (gap, text, crlf) in &steps {
+                secs += gap;
+                let stamp = Utc.timestamp_opt(secs, 0).single().unwrap();
+                let end = if *crlf { "\r\n" } else { "\n" };
+                log.extend_from_slice(
+                    format!("{}.1234567Z {text}{end}", stamp.format("%Y-%m-%dT%H:%M:%S")).as_bytes(),
+                );
+                inside += u64::from(windows.contains(secs));
+            }
+            let mut learner = NormalLinesLearner::new(&ExcerptOptions::default())
+                .within(windows.clone());
+            let mut rest = &log[..];
+            for &cut in cuts.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (part, tail) = rest.split_at(cut.min(rest.len()));
+                learner.feed(part);
+                rest = tail;
+            }
+            proptest::prop_assert_eq!(learner.finish().lines(), inside);
+        }
+    }
+}
