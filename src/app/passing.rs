@@ -71,7 +71,7 @@ fn match_by_name(
             .iter()
             .find(|other| other.name == job.name && other.conclusion == Some(Conclusion::Success));
         if let Some(passed) = passed {
-            let steps = |job: &Job| job.steps.iter().map(step_info).collect::<Vec<_>>();
+            let steps = |of: &Job| of.steps.iter().map(step_info).collect::<Vec<_>>();
             found.insert(
                 job.id,
                 PassingJob {
