@@ -29,9 +29,7 @@ impl LearningWindows {
     /// job (the analyzer then attributes by time) and a passing step of its name has both
     /// times: whatever the analyzer may excerpt must have its counterpart learned.
     pub fn of_steps(failed_job: &[StepInfo], passing_job: &[StepInfo]) -> Option<Self> {
-        let mut failed_job = failed_job.to_vec();
-        failed_job.sort_by_key(|s| s.number);
-        let explained = explained_steps(&failed_job);
+        let explained = explained_steps(failed_job);
         let mut windows = Vec::new();
         for (step, _) in failed_job.iter().zip(&explained).filter(|(_, &e)| e) {
             step.started_at?;
