@@ -153,15 +153,20 @@ fn run_analyzer(
     path: &std::path::Path,
     steps: &[StepInfo],
     normal: Option<&Arc<NormalLines>>,
-) -> std::io::Result<(f64, usize)> {
+) -> std::io::Result<(f64, (usize, u64, u64))> {
     let start = Instant::now();
     let mut analyzer = LogAnalyzer::new(steps, &ExcerptOptions::default());
     if let Some(normal) = normal {
         analyzer = analyzer.comparing_with(Arc::clone(normal));
     }
     stream(path, |chunk| analyzer.feed(chunk))?;
+    let passed_over = analyzer.lines_passed_over();
     let excerpt = analyzer.finish();
-    Ok((start.elapsed().as_secs_f64(), excerpt.lines.len()))
+    let secs = start.elapsed().as_secs_f64();
+    Ok((
+        secs,
+        (excerpt.lines.len(), passed_over, excerpt.total_lines),
+    ))
 }
 
 fn run_learner(
@@ -248,11 +253,11 @@ fn main() -> std::io::Result<()> {
         if !only.is_empty() && !label.contains(only.as_str()) {
             continue;
         }
-        let (best, lines) = best_of_3(|| run_analyzer(&path, steps, None))?;
+        let (best, (lines, passed_over, total)) = best_of_3(|| run_analyzer(&path, steps, None))?;
         report(
             &format!("LogAnalyzer ({label})"),
             best,
-            format!("{lines} excerpt lines"),
+            format!("{lines} excerpt lines, {passed_over} of {total} lines passed over"),
         );
     }
     if only.is_empty() || "passing".contains(only.as_str()) {
@@ -285,7 +290,7 @@ fn main() -> std::io::Result<()> {
         }
         let normal = normal.expect("learned the whole log");
         let normal = Arc::new(normal);
-        let (best, lines) = best_of_3(|| run_analyzer(&path, &[], Some(&normal)))?;
+        let (best, (lines, _, _)) = best_of_3(|| run_analyzer(&path, &[], Some(&normal)))?;
         report(
             "LogAnalyzer (markers only, against the passing log)",
             best,

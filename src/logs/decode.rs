@@ -123,6 +123,19 @@ impl LineDecoder {
         self.line_number - 1
     }
 
+    /// Nothing of a line is pending: the next byte fed starts a line.
+    pub fn at_line_start(&self) -> bool {
+        self.carry.is_empty() && self.dropped == 0 && !self.pending_cr && self.first_segment
+    }
+
+    /// `lines` whole lines, ended by `\n` alone or CRLF, were passed over unread (see
+    /// [`super::skim`]): they count as lines read. Only [`Self::at_line_start`].
+    pub fn pass_over(&mut self, lines: u64) {
+        debug_assert!(self.at_line_start());
+        self.line_number += lines;
+        self.line_time = None;
+    }
+
     /// Bytes currently retained (the carry buffer's capacity).
     pub fn retained_bytes(&self) -> usize {
         self.carry.capacity()

@@ -18,6 +18,7 @@ pub mod block;
 mod candidates;
 mod collector;
 pub mod decode;
+mod hits;
 mod marker;
 mod model;
 mod noise;
@@ -27,6 +28,7 @@ pub mod rank;
 mod ring;
 pub mod sanitize;
 mod select;
+mod skim;
 pub mod steps;
 
 #[cfg(test)]
@@ -41,6 +43,7 @@ use std::sync::Arc;
 
 use candidates::{CandidateSet, Class};
 use collector::{Collector, Role};
+use hits::HitCursor;
 use marker::Marker;
 use ring::{Display, Line, Ring};
 use steps::StepTracker;
@@ -80,45 +83,10 @@ struct State {
     hits: HitCursor,
     /// What a passing run of the job printed, if its log was learned.
     normal: Option<Arc<NormalLines>>,
-}
-
-/// Maps one prefilter search over a whole chunk back to its lines
-/// (ripgrep-style): lines in which no literal starts need no per-line check.
-/// Searches lazily, from the first line that asks, so chunks nobody asks
-/// about (steps that did not fail) are never searched. Two searches (the
-/// literal set and the rare literal apart, see [`patterns::RARE_LITERAL`]),
-/// each moving on only once a line passes the candidate it found.
-#[derive(Debug)]
-struct HitCursor {
-    /// The searches were made from here (`usize::MAX`: not yet, in this chunk).
-    from: usize,
-    /// The next candidate of each search, or `usize::MAX` for none up to the chunk's end.
-    common: usize,
-    rare: usize,
-}
-
-impl HitCursor {
-    fn new() -> Self {
-        HitCursor {
-            from: usize::MAX,
-            common: usize::MAX,
-            rare: usize::MAX,
-        }
-    }
-
-    /// Does a candidate start in `chunk[start..end]`? Lines must be asked
-    /// about in order.
-    fn any_in(&mut self, chunk: &[u8], start: usize, end: usize) -> bool {
-        let fresh = start < self.from;
-        if fresh || self.common < start {
-            self.common = patterns::find_common_candidate(chunk, start).unwrap_or(usize::MAX);
-        }
-        if fresh || self.rare < start {
-            self.rare = patterns::find_rare_candidate(chunk, start).unwrap_or(usize::MAX);
-        }
-        self.from = start;
-        self.common.min(self.rare) < end
-    }
+    /// Timed mode: pass over whole lines of steps that are not explained ([`skim`]).
+    skims: bool,
+    /// Lines passed over so far.
+    passed_over: u64,
 }
 
 impl LogAnalyzer {
@@ -169,6 +137,8 @@ impl LogAnalyzer {
                 log_tail: (!shared_tail).then(|| Ring::new(options.tail.max(1))),
                 hits: HitCursor::new(),
                 normal: None,
+                skims: true,
+                passed_over: 0,
                 options,
             },
         }
@@ -187,16 +157,87 @@ impl LogAnalyzer {
         self
     }
 
+    /// Reads every line, as it would without step times (for tests that skimming changes
+    /// nothing).
+    #[cfg(test)]
+    fn reading_every_line(mut self) -> Self {
+        self.state.skims = false;
+        self
+    }
+
+    /// Lines counted but not read so far: output of steps that are not explained ([`skim`]).
+    pub fn lines_passed_over(&self) -> u64 {
+        self.state.passed_over
+    }
+
     /// Feeds the next bytes of the log, in any chunking.
     pub fn feed(&mut self, chunk: &[u8]) {
+        let first_line_end = match self.state.timed && self.state.skims {
+            true => memchr::memchr(b'\n', chunk).map(|i| i + 1),
+            false => None,
+        };
+        let Some(mut pos) = first_line_end else {
+            return self.feed_lines(chunk);
+        };
+        // The first line may finish one the last chunk began; what follows starts a line.
+        self.feed_lines(&chunk[..pos]);
+        // Then, while the step being read is not explained: pass over what can be, and read
+        // up to the next marker, which may end a header or the step.
+        while pos < chunk.len() {
+            let Some(passed) = self.skimmable(&chunk[pos..]) else {
+                if self.state.unit_relevant {
+                    break;
+                }
+                let next = skim::after_next_marker(&chunk[pos..]).map_or(chunk.len(), |n| pos + n);
+                self.feed_lines(&chunk[pos..next]);
+                pos = next;
+                continue;
+            };
+            let s = &mut self.state;
+            self.decoder.pass_over(passed.lines);
+            s.tracker.passed_over(passed.last_secs);
+            // What each of them would have left: outside every failed window.
+            s.window_cache = Some((passed.last_secs, false));
+            s.seq += passed.lines;
+            s.passed_over += passed.lines;
+            pos += passed.end;
+        }
+        self.feed_lines(&chunk[pos..]);
+    }
+
+    /// Can lines be passed over from here, if they are stamped right?
+    fn may_skim(&self) -> bool {
+        let s = &self.state;
+        !s.unit_relevant && !s.in_header && self.decoder.at_line_start()
+    }
+
+    /// The whole lines at the start of `rest` that only the line count needs, if the step
+    /// being read is not explained and they all belong to it, outside every failed window.
+    fn skimmable(&self, rest: &[u8]) -> Option<skim::WholeLines> {
+        if !self.may_skim() {
+            return None;
+        }
+        let s = &self.state;
+        // The log's tail ring must see the same last lines as if all were read.
+        let passed = skim::whole_lines(rest, s.options.tail.max(1))?;
+        let failed = &s.failed;
+        let (from, to) = (passed.first_secs, passed.last_secs);
+        (from <= to
+            && s.tracker.holds_through(to)
+            && !s.tracker.window_meets(from, to, |i| failed[i]))
+        .then_some(passed)
+    }
+
+    /// Reads every line of `bytes` (a chunk, or the part of one not passed over).
+    fn feed_lines(&mut self, bytes: &[u8]) {
         let state = &mut self.state;
         state.hits = HitCursor::new();
         self.decoder
-            .feed(chunk, &mut |line| state.on_line(line, chunk));
-        // The rings may hold ranges of `chunk`: copy them before it goes.
-        state.collector.end_chunk(chunk);
+            .feed(bytes, &mut |line| state.on_line(line, bytes));
+        // The rings may hold ranges of `bytes`: copy them before they go.
+        state.collector.end_chunk(bytes);
         if let Some(ring) = &mut state.log_tail {
-            ring.end_chunk(chunk);
+            ring.end_chunk(bytes);
         }
     }
 

@@ -148,6 +148,40 @@ impl StepTracker {
         })
     }
 
+    /// Does some step for which `pred` holds have a window that meets `from..=to`?
+    pub fn window_meets(&self, from: i64, to: i64, mut pred: impl FnMut(usize) -> bool) -> bool {
+        self.steps.iter().enumerate().any(|(i, t)| {
+            t.viable
+                && pred(i)
+                && t.start.is_some_and(|st| st <= to)
+                && t.end.is_none_or(|e| from <= e)
+        })
+    }
+
+    /// Would lines stamped up to `to`, none of them an `##[` marker, all stay in the current
+    /// step? True when the step has not ended by then and the next one has not begun (with
+    /// the second of tolerance a start marker gets): only a marker or a later second moves the
+    /// tracker. Such lines may be counted instead of observed ([`super::skim`]); the one thing
+    /// they could still do, start a unit of the same step at a text marker such as
+    /// `Post job cleanup.`, changes nothing for a step that is not explained.
+    pub fn holds_through(&self, to: i64) -> bool {
+        let Some(cur) = self.steps.get(self.cur) else {
+            return false;
+        };
+        self.timed
+            && !self.first_line
+            && !self.ended
+            && cur.end.is_none_or(|e| to <= e)
+            && self
+                .next_viable(self.cur)
+                .is_none_or(|n| self.steps[n].start.is_none_or(|st| st > to + 1))
+    }
+
+    /// Lines up to one stamped `secs` were passed over (after [`Self::holds_through`]).
+    pub fn passed_over(&mut self, secs: i64) {
+        self.last_secs = Some(secs);
+    }
+
     fn next_viable(&self, after: usize) -> Option<usize> {
         (after + 1..self.steps.len()).find(|&i| self.steps[i].viable)
     }

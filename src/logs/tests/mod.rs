@@ -111,3 +111,4 @@ mod bounds;
 mod passing;
 mod real_logs;
 mod shapes;
+mod skim;
