@@ -181,45 +181,38 @@ impl LogAnalyzer {
         };
         // The first line may finish one the last chunk began; what follows starts a line.
         self.feed_lines(&chunk[..pos]);
-        // Then, while the step being read is not explained: pass over what can be, and read
-        // up to the next marker, which may end a header or the step.
-        while pos < chunk.len() {
-            let Some(passed) = self.skimmable(&chunk[pos..]) else {
-                if self.state.unit_relevant {
-                    break;
-                }
-                let next = skim::after_next_marker(&chunk[pos..]).map_or(chunk.len(), |n| pos + n);
-                self.feed_lines(&chunk[pos..next]);
-                pos = next;
-                continue;
-            };
-            let s = &mut self.state;
-            self.decoder.pass_over(passed.lines);
-            s.tracker.passed_over(passed.last_secs);
-            // What each of them would have left: outside every failed window.
-            s.window_cache = Some((passed.last_secs, false));
-            s.seq += passed.lines;
-            s.passed_over += passed.lines;
-            pos += passed.end;
+        // Then, while the step being read is not explained: pass over what can be before the
+        // next marker, and read the rest up to and with it (it may end a header or the step).
+        while pos < chunk.len() && !self.state.unit_relevant {
+            let (unmarked, after_marker) = skim::split_at_marker(&chunk[pos..]);
+            let read_to = after_marker.map_or(chunk.len(), |n| pos + n);
+            if let Some(passed) = self.skimmable(unmarked) {
+                let s = &mut self.state;
+                self.decoder.pass_over(passed.lines);
+                s.tracker.passed_over(passed.last_secs);
+                // What each of them would have left: outside every failed window.
+                s.window_cache = Some((passed.last_secs, false));
+                s.seq += passed.lines;
+                s.passed_over += passed.lines;
+                pos += passed.end;
+            }
+            self.feed_lines(&chunk[pos..read_to]);
+            pos = read_to;
         }
-        self.feed_lines(&chunk[pos..]);
+        if pos < chunk.len() {
+            self.feed_lines(&chunk[pos..]);
+        }
     }
 
-    /// Can lines be passed over from here, if they are stamped right?
-    fn may_skim(&self) -> bool {
-        let s = &self.state;
-        !s.unit_relevant && !s.in_header && self.decoder.at_line_start()
-    }
-
-    /// The whole lines at the start of `rest` that only the line count needs, if the step
+    /// The whole lines at the start of `unmarked` that only the line count needs, if the step
     /// being read is not explained and they all belong to it, outside every failed window.
-    fn skimmable(&self, rest: &[u8]) -> Option<skim::WholeLines> {
-        if !self.may_skim() {
+    fn skimmable(&self, unmarked: &[u8]) -> Option<skim::WholeLines> {
+        let s = &self.state;
+        if s.in_header || !self.decoder.at_line_start() {
             return None;
         }
-        let s = &self.state;
         // The log's tail ring must see the same last lines as if all were read.
-        let passed = skim::whole_lines(rest, s.options.tail.max(1))?;
+        let passed = skim::whole_lines(unmarked, s.options.tail.max(1))?;
         let failed = &s.failed;
         let (from, to) = (passed.first_secs, passed.last_secs);
         (from <= to
@@ -383,7 +376,7 @@ impl State {
             }
         }
         let failed = &self.failed;
-        let inside = self.tracker.in_window_of(secs, |i| failed[i]);
+        let inside = self.tracker.window_meets(secs, secs, |i| failed[i]);
         self.window_cache = Some((secs, inside));
         inside
     }

@@ -4,11 +4,11 @@
 //! line only for an `##[error]` (the job's errors, in case attribution finds nothing), for a
 //! runner marker that can move the step tracker, for a line stamped inside a failed step's
 //! window, and for the log's last lines. Most of a long log is none of these: the output of
-//! the steps that passed. So, from the second line of each chunk on, [`whole_lines`] finds the
-//! whole lines before the first `##[`, all but the last `keep` of them (which may be the log's
-//! tail), and the analyzer counts those lines instead of
-//! decoding them when their first and last stamps say they all belong to the step it is in
-//! (see `StepTracker::holds_through`) and miss every failed step's window.
+//! the steps that passed. So, from the second line of each chunk on, the analyzer takes the
+//! whole lines before the next `##[` ([`split_at_marker`]), all but the last `keep` of them
+//! (which may be the log's tail, [`whole_lines`]), and counts them instead of decoding them
+//! when their first and last stamps say they all belong to the step it is in (see
+//! `StepTracker::holds_through`) and miss every failed step's window.
 //!
 //! Only the first and the last line's stamps are read: a runner's stamps go forward (none of
 //! the corpora's logs has one stamped before the line above it), so the lines between are
@@ -35,21 +35,27 @@ pub struct WholeLines {
     pub last_secs: i64,
 }
 
-/// `rest` begins at a line's start. The lines from there up to the first that holds a `##[`
-/// (a runner marker, or anything like one), leaving the last `keep` whole lines before it to be
-/// read, if the first and the last line passed over are both stamped.
+/// `rest` begins at a line's start. Its lines before the first that holds a `##[` (a runner
+/// marker, or anything like one), and where the line after that one begins, if it is in `rest`.
+pub fn split_at_marker(rest: &[u8]) -> (&[u8], Option<usize>) {
+    let Some(at) = MARKER.find(rest) else {
+        return (rest, None);
+    };
+    let line_start = memrchr(b'\n', &rest[..at]).map_or(0, |j| j + 1);
+    let after = memchr(b'\n', &rest[at..]).map(|i| at + i + 1);
+    (&rest[..line_start], after)
+}
+
+/// `unmarked` begins at a line's start and holds no marker ([`split_at_marker`]). Its lines
+/// but the last `keep` whole ones, if the first and the last of them are both stamped.
 ///
 /// The lines left to be read keep the log's tail exact: none of them is a marker, so each goes
 /// into the analyzer's tail ring, and they push out whatever the ring would have held of the
 /// lines passed over.
-pub fn whole_lines(rest: &[u8], keep: usize) -> Option<WholeLines> {
-    let unmarked = match MARKER.find(rest) {
-        Some(i) => &rest[..memrchr(b'\n', &rest[..i]).map_or(0, |j| j + 1)],
-        None => rest,
-    };
+pub fn whole_lines(unmarked: &[u8], keep: usize) -> Option<WholeLines> {
     // The `\n` that ends the last line passed over: `keep` whole lines stay after it.
     let last_newline = memrchr_iter(b'\n', unmarked).nth(keep)?;
-    let passed = &rest[..=last_newline];
+    let passed = &unmarked[..=last_newline];
     let last_start = memrchr(b'\n', &passed[..last_newline]).map_or(0, |i| i + 1);
     let lone_cr = memchr_iter(b'\r', passed).any(|i| passed.get(i + 1) != Some(&b'\n'));
     if lone_cr {
@@ -63,12 +69,6 @@ pub fn whole_lines(rest: &[u8], keep: usize) -> Option<WholeLines> {
         first_secs: first.secs,
         last_secs: last.secs,
     })
-}
-
-/// Where the line after the next one holding `##[` begins, if it is in `rest`.
-pub fn after_next_marker(rest: &[u8]) -> Option<usize> {
-    let at = MARKER.find(rest)?;
-    memchr(b'\n', &rest[at..]).map(|i| at + i + 1)
 }
 
 #[cfg(test)]
@@ -100,14 +100,14 @@ mod tests {
         let stamped = |body: &str| {
             format!("2024-05-01T12:00:00.1000000Z x\n2024-05-01T12:00:01.1000000Z {body}\nkept\n")
         };
-        assert!(whole_lines(stamped("plain").as_bytes(), 1).is_some());
-        let before_a_marker = format!("{}##[endgroup]\n", stamped("plain"));
-        assert_eq!(
-            whole_lines(before_a_marker.as_bytes(), 1).map(|p| p.lines),
-            Some(2)
-        );
+        let unmarked = |log: &str| whole_lines(split_at_marker(log.as_bytes()).0, 1);
+        assert!(unmarked(&stamped("plain")).is_some());
+        let before_a_marker = format!("{}##[endgroup]\nafter\n", stamped("plain"));
+        assert_eq!(unmarked(&before_a_marker).map(|p| p.lines), Some(2));
+        let (_, after) = split_at_marker(before_a_marker.as_bytes());
+        assert_eq!(after.map(|n| &before_a_marker[n..]), Some("after\n"));
         for body in ["##[error]boom", "a ##[group] echoed", "progress\r50%"] {
-            assert_eq!(whole_lines(stamped(body).as_bytes(), 1), None, "{body:?}");
+            assert_eq!(unmarked(&stamped(body)), None, "{body:?}");
         }
         assert_eq!(
             whole_lines(b"no stamp\n2024-05-01T12:00:01.1000000Z b\nkept\n", 1),

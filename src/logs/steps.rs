@@ -138,16 +138,6 @@ impl StepTracker {
         }
     }
 
-    /// Is this second inside the window of a step for which `pred` holds?
-    pub fn in_window_of(&self, secs: i64, mut pred: impl FnMut(usize) -> bool) -> bool {
-        self.steps.iter().enumerate().any(|(i, t)| {
-            t.viable
-                && pred(i)
-                && t.start.is_some_and(|st| st <= secs)
-                && t.end.is_none_or(|e| secs <= e)
-        })
-    }
-
     /// Does some step for which `pred` holds have a window that meets `from..=to`?
     pub fn window_meets(&self, from: i64, to: i64, mut pred: impl FnMut(usize) -> bool) -> bool {
         self.steps.iter().enumerate().any(|(i, t)| {
