@@ -7,6 +7,7 @@ use clap::Parser;
 use failure_digest::cli::Cli;
 use failure_digest::config::Config;
 use failure_digest::github::RetryPolicy;
+use failure_digest::logs::patterns::{use_rules, Rules};
 use failure_digest::publish::commands;
 use failure_digest::{app, diagnostics};
 
@@ -25,6 +26,11 @@ fn main() -> ExitCode {
             return gh_token.get_or_init(gh_auth_token).clone();
         }
         set
+    };
+    // A measuring seam, not an input: which families of error shapes the excerpt knows.
+    match Rules::parse(std::env::var("FAILURE_DIGEST_RULES").ok().as_deref()) {
+        Ok(rules) => use_rules(rules),
+        Err(why) => return fail(in_actions, &anyhow::anyhow!(why)),
     };
     let config = match Config::load(&cli, &env) {
         Ok(config) => config,

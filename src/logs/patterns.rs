@@ -1,15 +1,30 @@
 //! Recognising lines that explain a failure, across ecosystems.
 //!
-//! Pure: no I/O. Two stages so the common line costs little: a literal
-//! prefilter (one `Regex` made only of plain alternatives, which the regex
-//! crate runs as a SIMD multi-literal search) and, only for lines that pass
-//! it, a `RegexSet` of the actual shapes. Both are compiled once.
+//! Pure: no I/O. One engine and rules grouped by family of shape, each family a module whose
+//! doc names the shapes it knows: [`generic`] (conventions no one tool owns, and the runner's
+//! and the system's own messages), [`compilers`], [`test_runners`], [`build_tools`] and
+//! [`linters`]. [`use_rules`] switches the families off at one seam (`FAILURE_DIGEST_RULES=
+//! generic`), so the generic path can be measured on its own: it is how the product reads a
+//! log of a tool nobody wrote a rule for.
+//!
+//! Two stages so the common line costs little: a literal prefilter (one `Regex` made only of
+//! plain alternatives, which the regex crate runs as a SIMD multi-literal search) and, only
+//! for lines that pass it, a `RegexSet` of the actual shapes, matched against the line's
+//! message ([`message`]: without a service prefix, box drawing or colour codes written out
+//! as text). Both are compiled once.
 //!
 //! Invariant (tested): every line a shape matches also passes the prefilter.
 
-use std::sync::LazyLock;
+use std::borrow::Cow;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::bytes::{Regex, RegexSet};
+
+mod build_tools;
+mod compilers;
+mod generic;
+mod linters;
+mod test_runners;
 
 /// Literals at least one of which occurs in every line any shape matches, with
 /// [`RARE_LITERAL`]. The set is searched over whole chunks (SIMD, Teddy), whose speed depends
@@ -23,6 +38,7 @@ const PREFILTER_LITERALS: &[&str] = &[
     "ERR!",
     "FAIL",
     "fail",
+    "Fail",
     "panic",
     "Traceback",
     "Exception",
@@ -48,6 +64,7 @@ const PREFILTER_LITERALS: &[&str] = &[
     "What went wrong",
     "___ ",
     "---- ",
+    ") ",
 ];
 
 /// tsd's and eslint's `✖`, searched apart from the other literals (see there).
@@ -99,179 +116,125 @@ use Mode::*;
 use Strength::*;
 use Subject::*;
 
-/// Shapes of informative lines, matched against sanitized text (markers stripped), each with
-/// what it says and the block it opens. A line matching several takes the strongest
-/// (`Generic` beats `Summary` beats `Decisive` beats `Ordinary`: a summary is specific about
-/// being one).
-const SHAPES: &[(&str, Strength, Mode, Subject)] = &[
-    // rustc / cargo / gcc / clang / linkers: `error[E0425]: …`, `x.c:1:2: error: …`
-    (
-        r"^(?:error|ERROR)(?:\[E\d{4,5}\])?: ",
-        Decisive,
-        Indented,
-        Build,
-    ),
-    (
-        r"\S: (?:fatal )?error(?:\[E\d+\])?: |^fatal error: ",
-        Decisive,
-        Indented,
-        Build,
-    ),
-    // tsc, MSVC, C#, the linker: `error TS2322:`, `error C2065:`, `error LNK2019:`
-    (r"\berror [A-Z]{1,4}\d{2,6}\s*:", Decisive, Indented, Build),
-    (
-        r"(?:^|[\s\]:>])(?:error|Error|ERROR)(?:\[E\d{4,5}\])?: ",
-        Ordinary,
-        Indented,
-        Build,
-    ),
-    (
-        r"^error: (?:could not compile|aborting due to)",
-        Summary,
-        Line,
-        Build,
-    ),
-    (
-        r"^error: (?:test failed|build failed|recipe)",
-        Generic,
-        Line,
-        Build,
-    ),
-    // libtest prints the panic's message at the margin, up to a blank line.
-    (r"panicked at", Decisive, Paragraph, Test),
-    (r"\bFAILED\b", Decisive, Indented, Test),
-    (r"^test result: FAILED|^FAILED \(", Summary, Line, Build),
-    (r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
-    (r"^failures:\s*$", Generic, Line, Build),
-    (r"^---- .+ std(?:out|err) ----$", Decisive, Section, Test),
-    (
-        r"undefined (?:hidden )?(?:symbol|reference to)",
-        Decisive,
-        Indented,
-        Build,
-    ),
-    // pytest
-    (r"^E {3}", Decisive, Indented, Test),
-    (
-        r"^Traceback \(most recent call last\)",
-        Decisive,
-        Traceback,
-        Test,
-    ),
-    (
-        r"^\s*[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)",
-        Ordinary,
-        Indented,
-        Build,
-    ),
-    (r"^_{3,} .+ _{3,}$", Decisive, Section, Test),
-    (r"={3,} (?:FAILURES|ERRORS) ={3,}", Generic, Line, Build),
-    (
-        r"Interrupted: \d+ errors?|^=+ .*\b\d+ (?:failed|errors?)\b.*=+$",
-        Summary,
-        Line,
-        Build,
-    ),
-    (r"^ERROR \S", Ordinary, Line, Build),
-    // npm / jest / vitest
-    (r"^npm (?:ERR!|error) ", Ordinary, Tagged, Build),
-    (
-        r"^npm (?:ERR!|error) (?:code E|Missing script|404|ERESOLVE)",
-        Decisive,
-        Tagged,
-        Build,
-    ),
-    // npm saying that the script it ran failed: the script's own output said why.
-    (
-        r"^npm (?:ERR!|error) (?:code (?:ELIFECYCLE|\d)|errno |Exit status |Failed at |Lifecycle script |command failed|Test failed)",
-        Summary,
-        Tagged,
-        Build,
-    ),
-    (r"^\s*● ", Decisive, Indented, Test),
-    (r"^FAIL\s", Decisive, Line, Test),
-    // go test
-    (r"^\s*--- FAIL: ", Decisive, Indented, Test),
-    (r"^FAIL$", Generic, Line, Build),
-    (r"^panic: ", Decisive, Section, Test),
-    // tsc, eslint, tsd, esbuild
-    (r"^\s+\d+:\d+\s+error\s", Decisive, Line, Build),
-    (r"^\s*✖\s", Decisive, Line, Build),
-    (r"^\s*✖ \d+ problems? \(", Summary, Line, Build),
-    (r"^> Task \S+ FAILED$", Generic, Line, Build),
-    (r"^\s*✘ ", Decisive, Indented, Build),
-    // maven / surefire / gradle
-    (r"^\[ERROR\] +\S", Ordinary, Indented, Build),
-    (r"<<< (?:FAILURE|ERROR)!", Decisive, Indented, Test),
-    (
-        r"Tests run: \d+, Failures: (?:[1-9]|\d+, Errors: [1-9])|^\d+ tests? completed, \d+ failed",
-        Summary,
-        Line,
-        Build,
-    ),
-    // A section header only: the lines under it are the report.
-    (
-        r"^\[ERROR\] (?:Failures|Errors|Tests in error): ?$",
-        Generic,
-        Indented,
-        Build,
-    ),
-    (r"^\[ERROR\] .*:\[\d+,\d+\] ", Decisive, Indented, Build),
-    (r"^\* What went wrong:", Decisive, Paragraph, Build),
-    (r"Execution failed for task", Decisive, Indented, Build),
-    (r"FAILURE: Build failed", Generic, Line, Build),
-    // docker build
-    (r"failed to (?:solve|build)", Decisive, Indented, Build),
-    // crashes, OOM kills
-    (
-        r"Segmentation fault|SIGSEGV|core dumped",
-        Decisive,
-        Indented,
-        Test,
-    ),
-    (r"(?:^|\s)Killed(?:\s|$)|OOMKilled", Decisive, Line, Build),
-    (
-        r"exit code 13[79]\b|[Oo]ut of memory",
-        Decisive,
-        Line,
-        Build,
-    ),
-    // timeouts and cancellations
-    (
-        r"has timed out|exceeded the maximum execution time|timed out after",
-        Decisive,
-        Line,
-        Build,
-    ),
-    (
-        r"[Tt]he operation was cancell?ed|shutdown signal",
-        Decisive,
-        Line,
-        Build,
-    ),
-    // git and friends
-    (
-        r"^fatal: |\bFATAL\b|^Fatal error",
-        Ordinary,
-        Indented,
-        Build,
-    ),
-    // shells
-    (
-        r"No such file or directory|: command not found|Permission denied|^\S*sh: .*: not found$",
-        Ordinary,
-        Line,
-        Build,
-    ),
-    // `Application bundle generation failed. [22.0 seconds]`, `npm error command failed`
-    (
-        r"\bfailed[.!]?(?:\s+\[[^\]]*\])?\s*$",
-        Ordinary,
-        Line,
-        Build,
-    ),
-    (r"Exception in thread ", Ordinary, Indented, Build),
-];
+/// One shape: the regex a line's message matches, what it says and the block it opens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    regex: &'static str,
+    strength: Strength,
+    mode: Mode,
+    subject: Subject,
+    /// A loose convention (a count of failures, a numbered list entry, a sentence that ends
+    /// on `failed`): any other shape the line also has says more, and wins.
+    weak: bool,
+}
+
+impl Rule {
+    const fn new(regex: &'static str, strength: Strength, mode: Mode, subject: Subject) -> Self {
+        Rule {
+            regex,
+            strength,
+            mode,
+            subject,
+            weak: false,
+        }
+    }
+
+    const fn weak(self) -> Self {
+        Rule { weak: true, ..self }
+    }
+}
+
+/// Which families of shapes are recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rules {
+    /// Every family: what the product ships.
+    #[default]
+    All,
+    /// The generic cues alone (`FAILURE_DIGEST_RULES=generic`): for measuring how the
+    /// excerpt does on logs of tools nobody wrote a rule for.
+    Generic,
+}
+
+impl Rules {
+    /// The value of `FAILURE_DIGEST_RULES` (unset or empty: all).
+    pub fn parse(value: Option<&str>) -> Result<Rules, String> {
+        match value.map(str::trim).unwrap_or("") {
+            "" | "all" => Ok(Rules::All),
+            "generic" => Ok(Rules::Generic),
+            other => Err(format!(
+                "FAILURE_DIGEST_RULES is `{other}`; it takes `all` (the default) or `generic` \
+                 (only the rules no one tool owns, for measuring)"
+            )),
+        }
+    }
+}
+
+static ACTIVE_RULES: OnceLock<Rules> = OnceLock::new();
+
+/// Chooses the families once for the process, before any log is read; later calls (and
+/// reading a log first) keep the first choice, so one run never mixes two.
+pub fn use_rules(rules: Rules) -> Rules {
+    *ACTIVE_RULES.get_or_init(|| rules)
+}
+
+/// The families in force.
+pub fn rules() -> Rules {
+    *ACTIVE_RULES.get_or_init(Rules::default)
+}
+
+/// The rules of a choice of families, compiled once. Ecosystem families come first: where a
+/// line has two shapes of one strength, the tool's own documented shape knows more.
+pub(crate) struct Recognizer {
+    rules: Vec<Rule>,
+    set: RegexSet,
+}
+
+impl Recognizer {
+    fn of(families: &[&[Rule]]) -> Self {
+        let rules: Vec<Rule> = families.iter().flat_map(|f| f.iter().copied()).collect();
+        let set = RegexSet::new(rules.iter().map(|r| r.regex)).expect("shapes are valid regexes");
+        Recognizer { rules, set }
+    }
+
+    pub(crate) fn for_rules(rules: Rules) -> &'static Recognizer {
+        static ALL: LazyLock<Recognizer> = LazyLock::new(|| {
+            Recognizer::of(&[
+                compilers::RULES,
+                test_runners::RULES,
+                build_tools::RULES,
+                linters::RULES,
+                generic::RULES,
+            ])
+        });
+        static GENERIC: LazyLock<Recognizer> = LazyLock::new(|| Recognizer::of(&[generic::RULES]));
+        match rules {
+            Rules::All => &ALL,
+            Rules::Generic => &GENERIC,
+        }
+    }
+
+    /// The shape of a line's message, if it has one: the strongest of its matches
+    /// (`Generic` beats `Summary` beats `Decisive` beats `Ordinary`: a summary is specific
+    /// about being one), a weak rule only where nothing else matches.
+    fn classify(&self, message: &[u8]) -> Option<Shape> {
+        let strength_rank = |s: Strength| match s {
+            Generic => 0,
+            Summary => 1,
+            Decisive => 2,
+            Ordinary => 3,
+        };
+        self.set
+            .matches(message)
+            .into_iter()
+            .min_by_key(|&i| (self.rules[i].weak, strength_rank(self.rules[i].strength), i))
+            .map(|i| Shape {
+                strength: self.rules[i].strength,
+                mode: self.rules[i].mode,
+                subject: self.rules[i].subject,
+                id: i as u16,
+            })
+    }
+}
 
 /// What a matching line is: its strength, the block it opens, and which shape it was (lines
 /// of one shape at one indentation in a row are one list, see [`super::block`]).
@@ -323,41 +286,66 @@ static BUFFER_PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&alternation.join("|")).expect("prefilter literals are valid")
 });
 
-static SHAPE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(SHAPES.iter().map(|s| s.0)).expect("error shapes are valid regexes")
-});
-
 /// Does this line (sanitized, or at least free of escape sequences) look like
 /// it explains a failure?
 pub fn is_error_shape(text: &[u8]) -> bool {
-    if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) {
-        return false;
-    }
-    SHAPE_SET.is_match(text) && !is_console_header(text)
+    classify(text).is_some()
 }
 
 /// The shape of a line (sanitized text), if it has one.
 pub fn classify(text: &[u8]) -> Option<Shape> {
-    if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) || is_console_header(text) {
+    if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) {
         return None;
     }
-    let strength_rank = |s: Strength| match s {
-        Generic => 0,
-        Summary => 1,
-        Decisive => 2,
-        Ordinary => 3,
-    };
-    SHAPE_SET
-        .matches(text)
-        .into_iter()
-        .min_by_key(|&i| (strength_rank(SHAPES[i].1), i))
-        .map(|i| Shape {
-            strength: SHAPES[i].1,
-            mode: SHAPES[i].2,
-            subject: SHAPES[i].3,
-            id: i as u16,
-        })
+    let message = message(text);
+    if is_console_header(&message) {
+        return None;
+    }
+    Recognizer::for_rules(rules()).classify(&message)
 }
+
+/// What a shape is matched against: the line without what tools wrap around their own
+/// output — a service prefix (`app-1  | `, as docker compose prints each container's lines),
+/// box drawing at the margin (`├ `, `│ `, `┴`), and colour codes whose ESC byte was lost or
+/// written out as text (`[33m`, `^[[31m`). A line with none of them is borrowed as it is.
+pub fn message(text: &[u8]) -> Cow<'_, [u8]> {
+    let mut out = Cow::Borrowed(text);
+    if memchr::memchr(b'[', text).is_some() {
+        if let Cow::Owned(plain) = TEXTUAL_SGR.replace_all(text, &b""[..]) {
+            out = Cow::Owned(plain);
+        }
+    }
+    if memchr::memchr(b'|', &out).is_some() {
+        if let Some(m) = SERVICE_PREFIX.find(&out) {
+            out = Cow::Owned(out[m.end()..].to_vec());
+        }
+    }
+    // Box drawing (U+2500–U+257F) is E2 94 xx / E2 95 xx in UTF-8.
+    let t = out.trim_ascii_start();
+    if t.starts_with(&[0xe2, 0x94]) || t.starts_with(&[0xe2, 0x95]) {
+        if let Some(m) = BOX_MARGIN.find(&out) {
+            out = Cow::Owned(out[m.end()..].to_vec());
+        }
+    }
+    out
+}
+
+/// SGR colour codes that lost their ESC byte (`[33m`, `[37;41m`) or were written out in
+/// caret notation (`^[[31m`).
+pub(crate) static TEXTUAL_SGR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\^\[)?\[[0-9]{1,3}(?:;[0-9]{1,3}){0,4}m|\^\[\[m")
+        .expect("the textual SGR regex is valid")
+});
+
+/// A service's name and a bar before each of its lines, as docker compose prints them.
+static SERVICE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z][\w.-]{0,62} +\| ?").expect("the service prefix regex is valid")
+});
+
+/// Box drawing and spaces at the margin (`   ├ `, `│ `).
+static BOX_MARGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\s|[\x{2500}-\x{257F}])+").expect("the box margin regex is valid")
+});
 
 /// Jest's `● Console`: the header of a suite's console output, not a failure.
 fn is_console_header(text: &[u8]) -> bool {

@@ -191,7 +191,7 @@ pub enum Display {
 
 impl Display {
     pub fn text(self, raw: &[u8], truncated: u64) -> String {
-        let mut text = sanitize_line(raw);
+        let mut text = super::sanitize::without_textual_colour(sanitize_line(raw));
         if self == Display::Warning {
             text.insert_str(0, "warning: ");
         }

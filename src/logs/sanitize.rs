@@ -21,6 +21,20 @@ pub fn sanitize_line(raw: &[u8]) -> String {
     text.chars().filter(|&c| keep_char(c)).collect()
 }
 
+/// Removes colour codes that lost their ESC byte or were written out in caret notation
+/// (`[33m`, `^[[31m`): left in, they reach the reader as garbage and hide the words around
+/// them from every pattern.
+pub fn without_textual_colour(text: String) -> String {
+    if !text.contains('[') {
+        return text;
+    }
+    match super::patterns::TEXTUAL_SGR.replace_all(text.as_bytes(), &b""[..]) {
+        std::borrow::Cow::Borrowed(_) => text,
+        // Only ASCII was removed, so what is left is still UTF-8.
+        std::borrow::Cow::Owned(bytes) => String::from_utf8(bytes).unwrap_or(text),
+    }
+}
+
 fn keep_char(c: char) -> bool {
     if c == '\t' {
         return true;

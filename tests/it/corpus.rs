@@ -71,9 +71,10 @@ fn real_logs_excerpts_show_the_key_lines_and_little_else() {
             failures.push(what);
         }
     };
-    // The bar of issue 11: the summary shows 95% of the key lines with at most 25% noise, the
-    // comment 90% with at most 20%.
-    for (part, recall, noise) in [("tool", 0.95, 0.25), ("comment", 0.90, 0.20)] {
+    // The bar of issue 24: the summary shows 95% of the key lines with at most 35% noise, the
+    // comment 90% with at most 25% (recall first: a reader skims an extra line, but never
+    // finds a missing one).
+    for (part, recall, noise) in [("tool", 0.95, 0.35), ("comment", 0.90, 0.25)] {
         let (r, n) = (
             share(summary, part, "recall"),
             share(summary, part, "noise_share"),

@@ -69,6 +69,17 @@ const SHOULD_MATCH: &[&str] = &[
     "npm error Lifecycle script `test` failed with error:",
     "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 1 s <<< FAILURE! - in a.B",
     "/bin/sh: 1: ./run.sh: Permission denied",
+    // Generic conventions, written here in the shape they take across tools.
+    "  Failed MyApp.Tests.ParserTests.Parses_empty_input [3 ms]",
+    "[FAIL] parser accepts an empty document",
+    "check-yaml...............................................................Failed",
+    "Test Failed at /home/runner/work/pkg/pkg/test/runtests.jl:12",
+    "12 examples, 2 failures",
+    "Tests: 8, Assertions: 8, Failures: 2.",
+    "ERRORS!",
+    "  2) Parser rejects an empty document",
+    "Foo::Bar::TemplateError:",
+    "error[lint-7]: unused import",
 ];
 
 const SHOULD_NOT_MATCH: &[&str] = &[
@@ -83,6 +94,9 @@ const SHOULD_NOT_MATCH: &[&str] = &[
     "  GIT_DEFAULT_BRANCH: main",
     "collected 1 item",
     "FAILURES are reported below", // no `===` frame
+    "12 examples, 0 failures",
+    "Tests: 8, Assertions: 8, Failures: 0.",
+    "  Passed MyApp.Tests.ParserTests.Parses_empty_input [3 ms]",
 ];
 
 #[test]
@@ -105,8 +119,9 @@ fn ordinary_lines_do_not_match() {
 #[test]
 fn prefilter_never_hides_a_shape() {
     // Every example a shape matches must pass the prefilter on its own.
+    let all = Recognizer::for_rules(Rules::All);
     for line in SHOULD_MATCH {
-        if SHAPE_SET.is_match(line.as_bytes()) {
+        if all.set.is_match(line.as_bytes()) {
             assert!(
                 line.starts_with("E   ") || PREFILTER.is_match(line.as_bytes()),
                 "{line:?}"
@@ -114,11 +129,11 @@ fn prefilter_never_hides_a_shape() {
         }
     }
     // And each shape has at least one example.
-    for (i, shape) in SHAPES.iter().enumerate() {
+    for (i, shape) in all.rules.iter().enumerate() {
         assert!(
             SHOULD_MATCH
                 .iter()
-                .any(|l| SHAPE_SET.matches(l.as_bytes()).matched(i)),
+                .any(|l| all.set.matches(l.as_bytes()).matched(i)),
             "shape without an example: {shape:?}"
         );
     }
@@ -160,4 +175,51 @@ fn generic_exit_error() {
     assert!(is_step_ending_error(
         b"The action 'Test' has timed out after 360 minutes."
     ));
+}
+
+#[test]
+fn a_shape_is_matched_on_the_message_inside_what_wraps_it() {
+    // A service prefix, box drawing and colour codes that lost their ESC byte.
+    let wrapped = "web-1  |    [33m├[0m [43;30mRuntimeError: the cache is gone[0m";
+    assert_eq!(
+        &*message(wrapped.as_bytes()),
+        "RuntimeError: the cache is gone".as_bytes()
+    );
+    assert!(is_error_shape(wrapped.as_bytes()));
+    // Caret notation, as some tools write the codes out.
+    assert_eq!(
+        &*message(b"^[[31mFAILED^[[0m parser::empty"),
+        b"FAILED parser::empty"
+    );
+    assert!(is_error_shape(b"worker_2 | [37;41mERRORS![0m"));
+    // A pipe in a command line is no service prefix, and nothing is copied for a plain line.
+    assert!(matches!(message(b"cat a.txt | grep error: x"), Cow::Borrowed(_)));
+    assert!(matches!(message(b"plain line"), Cow::Borrowed(_)));
+}
+
+#[test]
+fn a_weak_rule_gives_way_to_any_other_shape() {
+    // A compiler error that mentions a count stays a compiler error.
+    let shape = classify(b"src/a.c:3:1: error: expected 2 errors, found 3").unwrap();
+    assert_eq!(shape.strength, Strength::Decisive);
+    // A count alone is a summary.
+    let shape = classify(b"3 failed, 12 passed").unwrap();
+    assert_eq!(shape.strength, Strength::Summary);
+}
+
+#[test]
+fn rules_choose_the_families() {
+    assert_eq!(Rules::parse(None), Ok(Rules::All));
+    assert_eq!(Rules::parse(Some("")), Ok(Rules::All));
+    assert_eq!(Rules::parse(Some("generic")), Ok(Rules::Generic));
+    let why = Rules::parse(Some("rust")).unwrap_err();
+    assert!(why.contains("`all`") && why.contains("`generic`"), "{why}");
+    // The generic recognizer knows no tool's own format, but every generic convention.
+    let generic = Recognizer::for_rules(Rules::Generic);
+    assert!(generic.classify(b"npm ERR! code ELIFECYCLE").is_none());
+    assert!(generic.classify(b"  \xe2\x97\x8f Sum > adds").is_none());
+    assert!(generic.classify(b"error: linking with `cc` failed").is_some());
+    assert!(generic.classify(b"The operation was canceled.").is_some());
+    let all = Recognizer::for_rules(Rules::All);
+    assert!(all.classify(b"npm ERR! code ELIFECYCLE").is_some());
 }

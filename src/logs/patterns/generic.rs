@@ -1,0 +1,97 @@
+//! Generic cues: shapes that no one tool owns. They are conventions that programs across
+//! ecosystems share, and the runner's and the operating system's own messages, which every
+//! job prints whatever it builds. With `FAILURE_DIGEST_RULES=generic` these are the only
+//! shapes left, so a log of a tool nobody wrote a rule for is read by them alone.
+//!
+//! Each rule says which convention it stands for; none names a tool.
+
+use super::Mode::*;
+use super::Rule;
+use super::Strength::*;
+use super::Subject::*;
+
+pub(super) const RULES: &[Rule] = &[
+    // A program's own error line, `error: …` or `error[CODE]: …` at the margin: GNU's coding
+    // standards' `program: error: message`, and every compiler that copied it.
+    Rule::new(r"^(?:error|ERROR)(?:\[[\w-]{1,16}\])?: ", Decisive, Indented, Build),
+    // The GNU diagnostic format, `file:line:col: error: message`.
+    Rule::new(
+        r"\S: (?:fatal )?error(?:\[[\w-]{1,16}\])?: |^fatal error: ",
+        Decisive,
+        Indented,
+        Build,
+    ),
+    // The word `error:` anywhere after a prefix (`[tag] error: …`, `x.c:3: Error: …`).
+    Rule::new(
+        r"(?:^|[\s\]:>])(?:error|Error|ERROR)(?:\[[\w-]{1,16}\])?: ",
+        Ordinary,
+        Indented,
+        Build,
+    ),
+    // A status word that says a named thing failed: `name ... FAILED`, `FAILED name`.
+    Rule::new(r"\bFAILED\b", Decisive, Indented, Test),
+    // A test runner's status line: the status first (`FAIL name`, `Failed name [1 ms]`,
+    // `[FAIL] name`), or last (`name [FAIL]`, a hook's `name........Failed`).
+    Rule::new(
+        r"^\s*(?:FAIL|Failed|\[FAIL(?:ED)?\]|\[ *FAIL *\])(?:\s|:|$)|(?:\[FAIL(?:ED)?\]|\.{3,}\s*Failed|\sFAIL)\s*$",
+        Decisive,
+        Indented,
+        Test,
+    ),
+    // A test framework's failed check: `Test Failed at file:line`, `Test failed: …`.
+    Rule::new(r"\b[Tt]ests? (?:[Ff]ailed|FAILED)\b", Decisive, Indented, Test),
+    // Totals that count failures (`6 failures`, `Found 3 errors in 2 files`, `Errors: 16`,
+    // `ERRORS!`): a summary of what is reported above it.
+    Rule::new(
+        r"\b[1-9]\d* (?:failed|failures?|errors?|failing|broken)\b|\b(?:Failures|Errors|Failed|Failing)\s*:\s*[1-9]|^(?:ERRORS|FAILURES)!$",
+        Summary,
+        Line,
+        Build,
+    )
+    .weak(),
+    // A build's closing verdict (`BUILD FAILED`, `BUILD FAILURE`): it only repeats the ❌.
+    Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
+    // A numbered entry of a failure list (`  1) suite name`), with its report indented below.
+    Rule::new(r"^\s{0,6}[1-9]\d{0,3}\) \S", Ordinary, Indented, Test).weak(),
+    // An exception or error by its type's name at the margin: `ValueError: …`,
+    // `Foo::Bar::Error:`, `java.lang.IllegalStateException`.
+    Rule::new(
+        r"^\s*[A-Za-z_][\w.:]*(?:Error|Exception)(?::|$)",
+        Ordinary,
+        Indented,
+        Build,
+    ),
+    Rule::new(r"Exception in thread ", Ordinary, Indented, Build),
+    Rule::new(r"^fatal: |\bFATAL\b|^Fatal error", Ordinary, Indented, Build),
+    // The shell and the C library: a missing file or command, a refused permission.
+    Rule::new(
+        r"No such file or directory|: command not found|Permission denied|^\S*sh: .*: not found$",
+        Ordinary,
+        Line,
+        Build,
+    ),
+    // A sentence that ends on `failed` (`Application bundle generation failed. [22.0 s]`).
+    Rule::new(r"\bfailed[.!]?(?:\s+\[[^\]]*\])?\s*$", Ordinary, Line, Build).weak(),
+    // Crashes and kills, as the kernel, the C runtime and the shell report them.
+    Rule::new(
+        r"Segmentation fault|SIGSEGV|core dumped",
+        Decisive,
+        Indented,
+        Test,
+    ),
+    Rule::new(r"(?:^|\s)Killed(?:\s|$)|OOMKilled", Decisive, Line, Build),
+    Rule::new(r"exit code 13[79]\b|[Oo]ut of memory", Decisive, Line, Build),
+    // The runner stopping the job: a timeout, a cancel, a shutdown.
+    Rule::new(
+        r"has timed out|exceeded the maximum execution time|timed out after",
+        Decisive,
+        Line,
+        Build,
+    ),
+    Rule::new(
+        r"[Tt]he operation was cancell?ed|shutdown signal",
+        Decisive,
+        Line,
+        Build,
+    ),
+];
