@@ -207,7 +207,10 @@ pub fn tail_priority(from_end: u64, noise: bool) -> u32 {
 pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by_key(|&i| (lines[i].priority, i));
-    let explained = lines.iter().any(|l| tier(l.priority) <= 4);
+    // Only a recognised failure (a decisive block's first line: a failed test, a compiler
+    // error, a crash) explains the job: an error-looking line, a summary or the facts of an
+    // ordinary block do not, and then the excerpt uses its room rather than stop short.
+    let explained = lines.iter().any(|l| tier(l.priority) == 0);
     // Old lines stand aside only for a new failure (a block's head), not for a new summary
     // (`test result: FAILED`) that says nothing of what failed.
     let new_failure = lines

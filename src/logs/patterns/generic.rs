@@ -33,7 +33,7 @@ pub(super) const RULES: &[Rule] = &[
     // A test runner's status line: the status first (`FAIL name`, `Failed name [1 ms]`,
     // `[FAIL] name`), or last (`name [FAIL]`, a hook's `name........Failed`).
     Rule::new(
-        r"^\s*(?:FAIL|Failed|\[FAIL(?:ED)?\]|\[ *FAIL *\])(?:\s|:|$)|(?:\[FAIL(?:ED)?\]|\.{3,}\s*Failed|\sFAIL)\s*$",
+        r"^[\s\-=*#>!]*(?:FAIL|Failed|\[FAIL(?:ED)?\]|\[ *FAIL *\])(?:\s|:|$)|(?:\[FAIL(?:ED)?\]|\.{3,}\s*Failed|\sFAIL)\s*$",
         Decisive,
         Indented,
         Test,
@@ -53,14 +53,43 @@ pub(super) const RULES: &[Rule] = &[
     Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
     // A numbered entry of a failure list (`  1) suite name`), with its report indented below.
     Rule::new(r"^\s{0,6}[1-9]\d{0,3}\) \S", Ordinary, Indented, Test).weak(),
-    // An exception or error by its type's name at the margin: `ValueError: …`,
-    // `Foo::Bar::Error:`, `java.lang.IllegalStateException`.
+    // An exception or error by its type's name at the margin, or after the location that
+    // raised it: `ValueError: …`, `Foo::Bar::Error:`, `java.lang.IllegalStateException`,
+    // `src/x.py:12: KeyError`.
     Rule::new(
-        r"^\s*[A-Za-z_][\w.:]*(?:Error|Exception)(?::|$)",
+        r"^\s*(?:[\w./\\-]+:\d+: )?[A-Za-z_][\w.:]*(?:Error|Exception)(?::|$)",
         Ordinary,
         Indented,
         Build,
     ),
+    // The same type named with its message after any prefix (`>  E   KeyError: 'x'`).
+    Rule::new(
+        r"(?:^|\s)[A-Za-z_][\w.]*(?:Error|Exception): \S",
+        Ordinary,
+        Indented,
+        Build,
+    )
+    .weak(),
+    // A log record at an error level: the level in brackets at the margin (`[ERROR] …`,
+    // `✘ [ERROR] …`), or as an upper-case word (`12:00:01 ERROR [server]: …`).
+    Rule::new(
+        r"^\W{0,4}\[(?:ERROR|FATAL|CRITICAL)\] *\S",
+        Ordinary,
+        Indented,
+        Build,
+    ),
+    Rule::new(r"\b(?:ERROR|CRITICAL)\b[:\s]", Ordinary, Indented, Build).weak(),
+    // A program naming itself before its error level (`tool error …`, `tool ERR! …`).
+    Rule::new(r"^[\w.-]{1,32} (?:ERR!|error|ERROR) \S", Ordinary, Indented, Build).weak(),
+    // A sentence that says what failed and why: `Failed to execute …`, `Execution failed
+    // for task …`, `… failed with exit code 2`.
+    Rule::new(
+        r"\b(?:[Ff]ailed|FAILED) (?:to|for|with|while|because|on)\b",
+        Ordinary,
+        Indented,
+        Build,
+    )
+    .weak(),
     Rule::new(r"Exception in thread ", Ordinary, Indented, Build),
     Rule::new(r"^fatal: |\bFATAL\b|^Fatal error", Ordinary, Indented, Build),
     // The shell and the C library: a missing file or command, a refused permission.

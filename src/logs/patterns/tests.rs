@@ -193,7 +193,10 @@ fn a_shape_is_matched_on_the_message_inside_what_wraps_it() {
     );
     assert!(is_error_shape(b"worker_2 | [37;41mERRORS![0m"));
     // A pipe in a command line is no service prefix, and nothing is copied for a plain line.
-    assert!(matches!(message(b"cat a.txt | grep error: x"), Cow::Borrowed(_)));
+    assert!(matches!(
+        message(b"cat a.txt | grep error: x"),
+        Cow::Borrowed(_)
+    ));
     assert!(matches!(message(b"plain line"), Cow::Borrowed(_)));
 }
 
@@ -218,7 +221,9 @@ fn rules_choose_the_families() {
     let generic = Recognizer::for_rules(Rules::Generic);
     assert!(generic.classify(b"npm ERR! code ELIFECYCLE").is_none());
     assert!(generic.classify(b"  \xe2\x97\x8f Sum > adds").is_none());
-    assert!(generic.classify(b"error: linking with `cc` failed").is_some());
+    assert!(generic
+        .classify(b"error: linking with `cc` failed")
+        .is_some());
     assert!(generic.classify(b"The operation was canceled.").is_some());
     let all = Recognizer::for_rules(Rules::All);
     assert!(all.classify(b"npm ERR! code ELIFECYCLE").is_some());
