@@ -43,6 +43,13 @@ const CODE_FRAME_LINES: u64 = 10;
 /// Key lines of a block that rank as its facts; the rest rank with its other lines.
 const KEYS_FIRST: u32 = 6;
 
+/// Facts of the first report that rank with the first lines of all failures, after them.
+const FIRST_REPORT_FACTS: u32 = 2;
+
+/// Within tier 0: a report's first line, then the first report's facts, then status lines.
+const FIRST_REPORT_FACT: u64 = 1;
+const STATUS_LINE: u64 = 2;
+
 /// What ranking needs to know of a line's block.
 #[derive(Debug, Clone, Copy)]
 pub struct BlockView {
@@ -55,6 +62,14 @@ pub struct BlockView {
     pub ended_step: bool,
     /// Opened by a cancel, a timeout or a kill.
     pub interruption: bool,
+    /// Its first line is all there is of it: a status line (`FAIL x`, `x ... FAILED`) that
+    /// names what failed, not why.
+    pub bare: bool,
+    /// Some decisive block of the set reports why something failed (it has facts or lines
+    /// below its first): the status lines then follow every report's first line.
+    pub reports_exist: bool,
+    /// The first such report: its first facts stand with the first lines of every failure.
+    pub first_report: bool,
 }
 
 /// Where a line stands in its block.
@@ -122,8 +137,20 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
     let summary = head_tier == 3;
     match place {
         _ if noise => tiered(9, 0),
+        // A status line follows the reports' first lines and the first report's facts; a
+        // cancel or a kill never does.
+        Place::Head
+            if head_tier == 0 && block.bare && block.reports_exist && !block.interruption =>
+        {
+            tiered(0, STATUS_LINE)
+        }
         Place::Head => tiered(head_tier, 0),
         _ if block.demoted => tiered(9, 0),
+        // The message and location of the first report belong with the first lines of all
+        // failures (a diagnostic's message line goes with its location, whatever is cut).
+        Place::Key(n) if head_tier == 0 && block.first_report && n <= FIRST_REPORT_FACTS => {
+            tiered(0, FIRST_REPORT_FACT)
+        }
         Place::Key(n) if strong && n <= KEYS_FIRST => tiered(2, n.into()),
         Place::Key(n) if summary && n <= KEYS_FIRST => tiered(5, n.into()),
         Place::Key(n) => tiered(7, n.into()),

@@ -51,6 +51,16 @@ impl CandidateSet {
             .take(LAST_BLOCKS)
             .map(|b| b.id)
             .collect();
+        // A report says why (it has lines below its first); a bare block is a status line.
+        let is_report = |b: &Block| explaining(b) && b.keys + b.body > 0;
+        let first_report = self
+            .blocks
+            .iter()
+            .find(|b| is_report(b) && b.shape.strength == Strength::Decisive)
+            .map(|b| b.id);
+        // Lines of a report that an earlier report printed too (the same error under the
+        // next failed test) are shown once, with a count, where they first appeared.
+        let mut reported: HashMap<u64, usize> = HashMap::new();
         for mut b in self.blocks {
             stored += b.lines.len() as u64;
             let nth = of_shape.entry(b.shape.id).or_default();
@@ -61,7 +71,11 @@ impl CandidateSet {
                 nth_of_shape: *nth,
                 ended_step: last.contains(&b.id),
                 interruption: patterns::is_interruption(b.head().text.as_bytes()),
+                bare: b.keys + b.body == 0,
+                reports_exist: first_report.is_some(),
+                first_report: first_report == Some(b.id),
             };
+            let folds = is_report(&b);
             // Errors a passing run printed too are not "the first of their shape".
             if !b.seen {
                 *nth += 1;
@@ -83,6 +97,21 @@ impl CandidateSet {
                 .map_or(u64::MAX, |c| c.line_number + 3);
             let mut key_index = 0;
             for c in b.lines {
+                if folds && c.part != Part::Head {
+                    let print = block::fingerprint(&c.text);
+                    match reported.get(&print) {
+                        Some(&at) if first_report != Some(b.id) => {
+                            if c.part == Part::Key {
+                                lines[at].1.repeats += 1 + c.repeats;
+                            }
+                            continue;
+                        }
+                        Some(_) => {}
+                        None => {
+                            reported.insert(print, lines.len());
+                        }
+                    }
+                }
                 let place = match c.part {
                     Part::Head => rank::Place::Head,
                     Part::Key => {
