@@ -133,10 +133,14 @@ impl OpenBlock {
                     && !after_blank
                     && tag == self.tag
                     && indent == self.indent;
-                let in_paragraph = std::mem::take(&mut self.in_paragraph) && !after_blank;
+                // A sub-header's paragraph runs to a blank line, through its indented lines
+                // and back at the margin (`Error Message:`, the message, `Expected: …`), but
+                // not over the next failure at the block's own indentation.
+                let next_failure = hit.is_some() && indent <= self.indent;
+                let in_paragraph =
+                    std::mem::take(&mut self.in_paragraph) && !after_blank && !next_failure;
                 if deeper || (tag == self.tag && is_frame(rest)) || same_list || in_paragraph {
-                    // The sub-header's own lines at the margin, until its indented ones.
-                    self.in_paragraph = in_paragraph && !deeper;
+                    self.in_paragraph = in_paragraph;
                     Next::Inside
                 } else if hit.is_none() && rest.trim_end().ends_with(':') {
                     // A sub-header (`Current thread 0x… (most recent call first):`, `Caused
@@ -261,12 +265,15 @@ static DETAILS: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new([
         r"^\s*(?:Expected|Received|expected|received|Actual|actual|left|right|Difference|- Expected|\+ Received)\b[^:]{0,40}:",
         r"^\s*--> \S",
+        // A sentence that states the problem (`Could not resolve dependency:`, `Conflicting
+        // peer dependency: x@7`, `Cannot find module 'y'`, `Unable to locate package z`).
+        r"^\s*(?:[A-Z]\w* ){0,2}(?:[Cc]onflicting|[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to|[Mm]issing|[Ii]nvalid|[Uu]nexpected|[Uu]nresolved)\b",
         // jest / babel point at the failing line of a code frame: `> 101 |   expect(x)`
         r"^\s*>\s*\d+\s*[|│]",
         r"^\s*(?:assert|Assert|assertion)\b",
         // `x_test.go:31: got 1`, `x.py:629: ValueError`, `x.ts:1:33:`; not pytest's bare
         // `x.py:216: ` that closes each frame of a long traceback.
-        r"^\s*[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::\s*\S|:$| - |$)",
+        r"^\s*(?:[#*-] +)?[\w./\\+@~-]+\.\w{1,5}:\d+(?::\d+)?(?::\s*\S|:$| - |$)",
         r"^\s*[-+] {3,}\S",
         r"^\s*> Process .* finished with non-zero exit value",
         r"\bgot\b.*\bwant\b|\bwant\b.*\bgot\b",
@@ -353,7 +360,7 @@ pub fn is_detail(text: &str, frames: &mut FramesSeen) -> bool {
             first || own
         }
         Some(Frame::NewestLast) => false,
-        None => DETAILS.is_match(text),
+        None => DETAILS.is_match(split_tag(text).1),
     }
 }
 

@@ -46,9 +46,12 @@ const KEYS_FIRST: u32 = 6;
 /// Facts of the first report that rank with the first lines of all failures, after them.
 const FIRST_REPORT_FACTS: u32 = 2;
 
-/// Within tier 0: a report's first line, then the first report's facts, then status lines.
+/// Within tier 0, after every report's first line: the first report's facts and the lines
+/// that follow them, within this many lines of its head.
 const FIRST_REPORT_FACT: u64 = 1;
-const STATUS_LINE: u64 = 2;
+const FIRST_REPORT_LINES: u64 = 12;
+/// Within tier 3, after the summaries: the status lines of failures that have a report.
+const STATUS_LINE: u64 = 1;
 
 /// What ranking needs to know of a line's block.
 #[derive(Debug, Clone, Copy)]
@@ -83,11 +86,14 @@ pub enum Place {
         distance: u64,
         bare_path: bool,
     },
-    /// `distance` lines from the nearest head or key, `offset` lines below the head.
+    /// `distance` lines from the nearest head or key, `offset` lines below the head;
+    /// `follows`: right below a key, or below a head whose next line is its reason (not a
+    /// section's header).
     Body {
         distance: u64,
         offset: u64,
         frame: Framing,
+        follows: bool,
     },
 }
 
@@ -142,13 +148,23 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
         Place::Head
             if head_tier == 0 && block.bare && block.reports_exist && !block.interruption =>
         {
-            tiered(0, STATUS_LINE)
+            tiered(3, STATUS_LINE)
         }
         Place::Head => tiered(head_tier, 0),
         _ if block.demoted => tiered(9, 0),
         // The message and location of the first report belong with the first lines of all
         // failures (a diagnostic's message line goes with its location, whatever is cut).
         Place::Key(n) if head_tier == 0 && block.first_report && n <= FIRST_REPORT_FACTS => {
+            tiered(0, FIRST_REPORT_FACT)
+        }
+        // … and so does the line right after its first line or a fact: the reason a failure
+        // head or a fact's label is followed by (`… FAILED`, then why; `Error:`, then what).
+        Place::Body {
+            offset,
+            frame: Framing::None,
+            follows: true,
+            ..
+        } if head_tier == 0 && block.first_report && offset <= FIRST_REPORT_LINES => {
             tiered(0, FIRST_REPORT_FACT)
         }
         Place::Key(n) if strong && n <= KEYS_FIRST => tiered(2, n.into()),
@@ -174,6 +190,7 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
             distance,
             offset,
             frame: Framing::Code | Framing::EmptyCode,
+            ..
         } if strong && whole_frame && offset <= CODE_FRAME_LINES => tiered(4, distance),
         Place::Body {
             distance: 1,

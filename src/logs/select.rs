@@ -88,6 +88,15 @@ impl CandidateSet {
                 .filter(|c| matches!(c.part, Part::Head | Part::Key))
                 .map(|c| c.line_number)
                 .collect();
+            // The lines a reason may follow: the keys, and the head unless it heads a
+            // section (whose next line is the section's first, not the head's reason).
+            let section = b.shape.mode == patterns::Mode::Section;
+            let follows: Vec<u64> = b
+                .lines
+                .iter()
+                .filter(|c| c.part == Part::Key || (c.part == Part::Head && !section))
+                .map(|c| c.line_number)
+                .collect();
             // A code frame is whole once it has pointed at its line: what follows the first
             // pointer (`^^^`, `~~~`, `> 630 |`) is the rest of the file, not the error.
             let frame_end = b
@@ -133,6 +142,7 @@ impl CandidateSet {
                         } else {
                             c.line_number.saturating_sub(head_line)
                         },
+                        follows: follows.contains(&c.line_number.wrapping_sub(1)),
                         frame: if matches!(
                             block::frame_of(&c.text),
                             Some(block::Frame::NewestFirst | block::Frame::Dump)

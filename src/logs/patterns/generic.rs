@@ -51,13 +51,14 @@ pub(super) const RULES: &[Rule] = &[
     .weak(),
     // A build's closing verdict (`BUILD FAILED`, `BUILD FAILURE`): it only repeats the ❌.
     Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
-    // A numbered entry of a failure list (`  1) suite name`), with its report indented below.
-    Rule::new(r"^\s{0,6}[1-9]\d{0,3}\) \S", Ordinary, Indented, Test).weak(),
+    // A numbered entry of a failure list (`  1) suite name`), with its report indented below:
+    // test runners number the failures they report at the end.
+    Rule::new(r"^\s{0,6}[1-9]\d{0,3}\) \S", Decisive, Indented, Test).weak(),
     // An exception or error by its type's name at the margin, or after the location that
     // raised it: `ValueError: …`, `Foo::Bar::Error:`, `java.lang.IllegalStateException`,
     // `src/x.py:12: KeyError`.
     Rule::new(
-        r"^\s*(?:[\w./\\-]+:\d+: )?[A-Za-z_][\w.:]*(?:Error|Exception)(?::|$)",
+        r"^\s*(?:[\w./\\-]+:\d+: )?(?:[A-Za-z_][\w.:]*)?(?:Error|Exception)(?::|$)",
         Ordinary,
         Indented,
         Build,

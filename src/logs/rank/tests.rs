@@ -8,6 +8,9 @@ fn view(strength: Strength) -> BlockView {
         nth_of_shape: 0,
         ended_step: false,
         interruption: false,
+        bare: false,
+        reports_exist: false,
+        first_report: false,
     }
 }
 
@@ -32,6 +35,7 @@ fn body(distance: u64) -> Place {
         distance,
         offset: distance,
         frame: Framing::None,
+        follows: false,
     }
 }
 
@@ -103,6 +107,7 @@ fn code_frames_whole_for_the_first_block_only() {
         distance,
         offset,
         frame: Framing::Code,
+        follows: false,
     };
     let first = view(Strength::Decisive);
     let second = BlockView {
@@ -116,6 +121,7 @@ fn code_frames_whole_for_the_first_block_only() {
         distance: 1,
         offset: 1,
         frame: Framing::Stack,
+        follows: true,
     };
     assert_eq!(tier(priority(&first, stack, false)), 7);
 }
@@ -150,4 +156,48 @@ fn with_nothing_explained_the_tail_fills_the_cut() {
         .collect();
     let keep = keep_most_informative(&lines, 12);
     assert_eq!(keep, (8..20).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_status_line_follows_the_reports_and_the_first_report_speaks_first() {
+    let status = BlockView {
+        bare: true,
+        reports_exist: true,
+        ..view(Strength::Decisive)
+    };
+    assert_eq!(tier(priority(&status, Place::Head, false)), 3);
+    // Without a report, the status line is all there is: a failure's first line.
+    let alone = BlockView {
+        reports_exist: false,
+        ..status
+    };
+    assert_eq!(tier(priority(&alone, Place::Head, false)), 0);
+    // A cancel is never a status line to push down.
+    let cancel = BlockView {
+        interruption: true,
+        ..status
+    };
+    assert_eq!(tier(priority(&cancel, Place::Head, false)), 0);
+    // The first report's first facts and the line below a fact rank with the first lines.
+    let first = BlockView {
+        first_report: true,
+        reports_exist: true,
+        ..view(Strength::Decisive)
+    };
+    assert_eq!(priority(&first, Place::Key(1), false) >> 24, 0);
+    assert_eq!(tier(priority(&first, Place::Key(3), false)), 2);
+    let reason = Place::Body {
+        distance: 1,
+        offset: 2,
+        frame: Framing::None,
+        follows: true,
+    };
+    assert_eq!(tier(priority(&first, reason, false)), 0);
+    let above = Place::Body {
+        follows: false,
+        ..reason
+    };
+    assert_eq!(tier(priority(&first, above, false)), 4);
+    // Every report's first line still comes before them.
+    assert!(priority(&first, Place::Head, false) < priority(&first, reason, false));
 }
