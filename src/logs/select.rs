@@ -31,55 +31,18 @@ impl CandidateSet {
     /// many candidates were left out.
     pub fn select(self, max_lines: usize) -> Selection {
         let mut lines: Vec<(u64, ExcerptLine)> = Vec::new();
-        let mut of_shape: HashMap<u16, usize> = HashMap::new();
         let mut stored = self.tail.len() as u64;
         let mut seen = 0;
         let normal = self.normal.clone();
         let printed_before = |text: &str| normal.as_ref().is_some_and(|n| n.contains_text(text));
         let comparing = normal.is_some();
-        // The failures the step ended on are never "more of the same".
-        let explaining = |b: &Block| {
-            !b.demoted
-                && !b.seen
-                && matches!(b.shape.strength, Strength::Decisive | Strength::Ordinary)
-        };
-        let last: Vec<u64> = self
-            .blocks
-            .iter()
-            .rev()
-            .filter(|b| explaining(b))
-            .take(LAST_BLOCKS)
-            .map(|b| b.id)
-            .collect();
-        // A report says why (it has lines below its first); a bare block is a status line.
-        let is_report = |b: &Block| explaining(b) && b.keys + b.body > 0;
-        let first_report = self
-            .blocks
-            .iter()
-            .find(|b| is_report(b) && b.shape.strength == Strength::Decisive)
-            .map(|b| b.id);
+        let views = block_views(&self.blocks);
         // Lines of a report that an earlier report printed too (the same error under the
         // next failed test) are shown once, with a count, where they first appeared.
         let mut reported: HashMap<u64, usize> = HashMap::new();
-        for mut b in self.blocks {
+        for (mut b, view) in self.blocks.into_iter().zip(views) {
             stored += b.lines.len() as u64;
-            let nth = of_shape.entry(b.shape.id).or_default();
-            let view = rank::BlockView {
-                strength: b.shape.strength,
-                subject: b.shape.subject,
-                demoted: b.demoted,
-                nth_of_shape: *nth,
-                ended_step: last.contains(&b.id),
-                interruption: patterns::is_interruption(b.head().text.as_bytes()),
-                bare: b.keys + b.body == 0,
-                reports_exist: first_report.is_some(),
-                first_report: first_report == Some(b.id),
-            };
             let folds = is_report(&b);
-            // Errors a passing run printed too are not "the first of their shape".
-            if !b.seen {
-                *nth += 1;
-            }
             b.lines.sort_by_key(|c| c.seq);
             let head_line = b.head().line_number;
             let anchors: Vec<u64> = b
@@ -109,7 +72,7 @@ impl CandidateSet {
                 if folds && c.part != Part::Head {
                     let print = block::fingerprint(&c.text);
                     match reported.get(&print) {
-                        Some(&at) if first_report != Some(b.id) => {
+                        Some(&at) if !view.first_report => {
                             if c.part == Part::Key {
                                 lines[at].1.repeats += 1 + c.repeats;
                             }
@@ -218,6 +181,64 @@ impl CandidateSet {
             seen,
         }
     }
+}
+
+/// A block that is not passing work's and says something failed.
+fn explaining(b: &Block) -> bool {
+    !b.demoted && !b.seen && matches!(b.shape.strength, Strength::Decisive | Strength::Ordinary)
+}
+
+/// A report says why something failed (it has lines below its first); a bare block is a
+/// status line that only names what failed.
+fn is_report(b: &Block) -> bool {
+    explaining(b) && b.keys + b.body > 0
+}
+
+/// How ranking sees each block of the set, in order: its standing among the blocks of its
+/// shape, whether the step ended on it, whether it is a status line, and which block is the
+/// first report whose first line ranks first (its facts then come with the first lines).
+fn block_views(blocks: &[Block]) -> Vec<rank::BlockView> {
+    // The failures the step ended on are never "more of the same".
+    let last: Vec<u64> = blocks
+        .iter()
+        .rev()
+        .filter(|b| explaining(b))
+        .take(LAST_BLOCKS)
+        .map(|b| b.id)
+        .collect();
+    let mut of_shape: HashMap<u16, usize> = HashMap::new();
+    let mut views: Vec<rank::BlockView> = blocks
+        .iter()
+        .map(|b| {
+            let nth = of_shape.entry(b.shape.id).or_default();
+            let view = rank::BlockView {
+                strength: b.shape.strength,
+                subject: b.shape.subject,
+                demoted: b.demoted,
+                nth_of_shape: *nth,
+                ended_step: last.contains(&b.id),
+                interruption: patterns::is_interruption(b.head().text.as_bytes()),
+                bare: b.keys + b.body == 0,
+                reports_exist: false,
+                first_report: false,
+            };
+            // Errors a passing run printed too are not "the first of their shape".
+            if !b.seen {
+                *nth += 1;
+            }
+            view
+        })
+        .collect();
+    let first = blocks.iter().zip(&views).position(|(b, v)| {
+        is_report(b) && rank::tier(rank::priority(v, rank::Place::Head, false)) == 0
+    });
+    if let Some(i) = first {
+        for v in &mut views {
+            v.reports_exist = true;
+        }
+        views[i].first_report = true;
+    }
+    views
 }
 
 fn is_failure(text: &str) -> bool {
