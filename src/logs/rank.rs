@@ -50,8 +50,9 @@ const FIRST_REPORT_FACTS: u32 = 2;
 /// that follow them, within this many lines of its head.
 const FIRST_REPORT_FACT: u64 = 1;
 const FIRST_REPORT_LINES: u64 = 12;
-/// Within tier 3, after the summaries: the status lines of failures that have a report.
-const STATUS_LINE: u64 = 1;
+/// Within tier 2, after the facts and before the summaries: the status lines of failures
+/// that have a report.
+const STATUS_LINE: u64 = 0x100;
 
 /// What ranking needs to know of a line's block.
 #[derive(Debug, Clone, Copy)]
@@ -148,7 +149,7 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
         Place::Head
             if head_tier == 0 && block.bare && block.reports_exist && !block.interruption =>
         {
-            tiered(3, STATUS_LINE)
+            tiered(2, STATUS_LINE)
         }
         Place::Head => tiered(head_tier, 0),
         _ if block.demoted => tiered(9, 0),
@@ -201,9 +202,21 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
             frame: Framing::EmptyCode,
             ..
         } => tiered(9, 0),
+        // Deep in a stack trace, the frames between the throw site and the project's own
+        // code are machinery: they never fill an excerpt.
+        Place::Body {
+            distance,
+            frame: Framing::Stack,
+            ..
+        } if distance > MACHINERY_FROM => tiered(9, MACHINERY),
         Place::Body { distance, .. } => tiered(7, distance),
     }
 }
+
+/// Stack frames farther than this from the block's head or a fact are machinery.
+const MACHINERY_FROM: u64 = 2;
+/// Within tier 9: machinery, which even an excerpt that nothing explains leaves out.
+const MACHINERY: u64 = 1;
 
 /// What a passing run of the job says of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +277,11 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
     let mut kept = Vec::with_capacity(max.min(lines.len()));
     for i in order {
         let t = tier(lines[i].priority);
-        if kept.len() >= max || (t >= 6 && kept.len() >= floor) || (t == 9 && explained) {
+        let machinery = lines[i].priority == tiered(9, MACHINERY);
+        if kept.len() >= max
+            || (t >= 6 && kept.len() >= floor)
+            || (t == 9 && (explained || machinery))
+        {
             break;
         }
         // What a passing run printed too only stands in when nothing new explains the job;

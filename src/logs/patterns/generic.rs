@@ -49,6 +49,15 @@ pub(super) const RULES: &[Rule] = &[
         Build,
     )
     .weak(),
+    // A wrapper saying that the command it ran exited non-zero (`… failed with exit code 2`,
+    // `Command … returned non-zero exit status 1`): the command's own output said why.
+    Rule::new(
+        r"\b(?:failed|exited|returned) with (?:exit )?(?:code|status) [1-9]|returned non-zero exit status",
+        Summary,
+        Line,
+        Build,
+    )
+    .weak(),
     // A build's closing verdict (`BUILD FAILED`, `BUILD FAILURE`): it only repeats the ❌.
     Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
     // A numbered entry of a failure list (`  1) suite name`), with its report indented below:

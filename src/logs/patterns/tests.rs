@@ -80,6 +80,7 @@ const SHOULD_MATCH: &[&str] = &[
     "  2) Parser rejects an empty document",
     "Foo::Bar::TemplateError:",
     "error[lint-7]: unused import",
+    "lint: the script \"check\" failed with exit code 2",
 ];
 
 const SHOULD_NOT_MATCH: &[&str] = &[

@@ -165,7 +165,8 @@ fn a_status_line_follows_the_reports_and_the_first_report_speaks_first() {
         reports_exist: true,
         ..view(Strength::Decisive)
     };
-    assert_eq!(tier(priority(&status, Place::Head, false)), 3);
+    assert_eq!(tier(priority(&status, Place::Head, false)), 2);
+    assert!(priority(&status, Place::Head, false) > priority(&status, Place::Key(6), false));
     // Without a report, the status line is all there is: a failure's first line.
     let alone = BlockView {
         reports_exist: false,
