@@ -28,6 +28,14 @@ pub(super) const RULES: &[Rule] = &[
         Indented,
         Build,
     ),
+    // An error placed at a location, its message in the lines below (`Error at x.txt:235
+    // (message):`, `Parse error in config.yml:3`).
+    Rule::new(
+        r"\b(?:[Ee]rror|ERROR) (?:at|in) [^\s:]+:\d+",
+        Ordinary,
+        Indented,
+        Build,
+    ),
     // A status word that says a named thing failed: `name ... FAILED`, `FAILED name`.
     Rule::new(r"\bFAILED\b", Decisive, Indented, Test),
     // A test runner's status line: the status first (`FAIL name`, `Failed name [1 ms]`,
@@ -56,8 +64,7 @@ pub(super) const RULES: &[Rule] = &[
         Summary,
         Line,
         Build,
-    )
-    .weak(),
+    ),
     // A build's closing verdict (`BUILD FAILED`, `BUILD FAILURE`): it only repeats the ❌.
     Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
     // A numbered entry of a failure list (`  1) suite name`), with its report indented below:

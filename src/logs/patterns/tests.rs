@@ -80,6 +80,7 @@ const SHOULD_MATCH: &[&str] = &[
     "  2) Parser rejects an empty document",
     "Foo::Bar::TemplateError:",
     "error[lint-7]: unused import",
+    "Build Error at build/rules.txt:12 (message):",
     "lint: the script \"check\" failed with exit code 2",
 ];
 
