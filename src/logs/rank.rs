@@ -240,7 +240,10 @@ pub enum Novelty {
 pub fn compared(priority: u32, novelty: Novelty) -> u32 {
     let (t, sub) = (tier(priority), u64::from(priority & 0x00FF_FFFF));
     match novelty {
-        Novelty::Old if t == 0 => tiered(OLD_FAILURE_TIER, sub),
+        // An old status line is an old failure's first line too.
+        Novelty::Old if t == 0 || priority == tiered(2, STATUS_LINE) => {
+            tiered(OLD_FAILURE_TIER, sub)
+        }
         Novelty::Old if t < 7 => tiered(7, sub),
         Novelty::NewHead if t == 1 => tiered(0, sub),
         Novelty::NewHitInOldBlock if t > 1 => tiered(1, sub),

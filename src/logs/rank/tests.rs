@@ -195,8 +195,10 @@ fn a_status_line_follows_the_reports_and_the_first_report_speaks_first() {
     };
     assert_eq!(tier(priority(&first, reason, false)), 0);
     let above = Place::Body {
+        distance: 1,
+        offset: 2,
+        frame: Framing::None,
         follows: false,
-        ..reason
     };
     assert_eq!(tier(priority(&first, above, false)), 4);
     // Every report's first line still comes before them.
