@@ -178,6 +178,12 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
             distance: 1,
             bare_path: true,
         } if strong => tiered(2, 0),
+        // The file a list of errors is headed by goes with the errors shown under it, so an
+        // error is never read as the previous file's.
+        Place::Before {
+            distance: 1,
+            bare_path: true,
+        } if head_tier == 6 => tiered(6, 0),
         Place::Before { distance: 1, .. } => tiered(7, 1),
         Place::Before { .. } => tiered(9, 0),
         Place::Body {
@@ -286,6 +292,10 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
             || (t == 9 && (explained || machinery))
         {
             break;
+        }
+        // A blank line says nothing on its own: blocks keep none, and the tail's are dropped.
+        if lines[i].text.trim().is_empty() {
+            continue;
         }
         // What a passing run printed too only stands in when nothing new explains the job;
         // an old failure's own head still follows what is new.

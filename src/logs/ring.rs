@@ -189,9 +189,18 @@ pub enum Display {
     Warning,
 }
 
+/// Trailing blanks past which a line's end is padding, not text.
+const PADDING: usize = 8;
+
 impl Display {
     pub fn text(self, raw: &[u8], truncated: u64) -> String {
         let mut text = super::sanitize::without_textual_colour(sanitize_line(raw));
+        // Padding a tool put after its message would push a repeat count out of view (a
+        // single trailing space stays: pytest's `x.py:216: ` closing a frame is told by it).
+        let end = text.trim_end().len();
+        if text.len() - end > PADDING {
+            text.truncate(end);
+        }
         if self == Display::Warning {
             text.insert_str(0, "warning: ");
         }

@@ -222,7 +222,9 @@ fn rules_choose_the_families() {
     // The generic recognizer knows no tool's own format, but every generic convention.
     let generic = Recognizer::for_rules(Rules::Generic);
     assert!(generic.classify(b"E       assert 1 == 2").is_none());
-    assert!(generic.classify(b"---- parser::tests::escapes stdout ----").is_none());
+    assert!(generic
+        .classify(b"---- parser::tests::escapes stdout ----")
+        .is_none());
     assert!(generic.classify(b"  \xe2\x97\x8f Sum > adds").is_none());
     assert!(generic
         .classify(b"error: linking with `cc` failed")
