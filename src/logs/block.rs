@@ -182,7 +182,12 @@ pub fn split_tag(text: &str) -> (Tag, &str) {
         ("npm ERR!", Tag::Npm),
         ("npm error", Tag::Npm),
     ];
+    // npm's own tags are its format; bracketed log levels are everyone's.
+    let tools = super::patterns::rules() == super::patterns::Rules::All;
     for (prefix, tag) in TAGS {
+        if *tag == Tag::Npm && !tools {
+            continue;
+        }
         if let Some(rest) = text.strip_prefix(prefix) {
             if rest.is_empty() || rest.starts_with(' ') {
                 return (*tag, rest.strip_prefix(' ').unwrap_or(rest));

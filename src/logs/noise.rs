@@ -4,7 +4,12 @@
 //! Pure: no I/O. Used to rank such lines last ([`super::rank`]) and to learn that a step moved
 //! on after an error (a passing test follows it).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::block::{split_tag, Tag};
+use super::patterns::{self, Rules};
 
 /// Says nothing about a failure: blank, a passing test, or a tool's boilerplate around its
 /// real message.
@@ -12,10 +17,11 @@ pub fn is_noise(text: &str) -> bool {
     let text = text.trim();
     let (tag, rest) = split_tag(text);
     let rest = rest.trim();
+    let tools = patterns::rules() == Rules::All;
     text.is_empty()
         || is_pass(text)
         || (tag != Tag::None && rest.is_empty())
-        || BOILERPLATE.iter().any(|b| rest.starts_with(b))
+        || (tools && BOILERPLATE.iter().any(|b| rest.starts_with(b)))
         || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
         || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
         || (rest.starts_with('✖') && rest.contains(" problems (0 errors"))
@@ -70,19 +76,39 @@ const BOILERPLATE: &[&str] = &[
     "Please refer to ",
 ];
 
-/// A line that reports passing work: a passing test or suite.
+/// A line that reports passing work: a passing test or suite. The status words and check
+/// marks are generic; libtest's, go test's and Surefire's own lines are their formats.
 pub fn is_pass(text: &str) -> bool {
     let t = text.trim();
-    (t.starts_with("test ") && t.ends_with(" ... ok"))
-        || t.ends_with(" PASSED")
+    t.ends_with(" PASSED")
         || t.starts_with("PASSED ")
         || (t.contains(" PASSED ") && t.ends_with(']'))
-        || t.starts_with("--- PASS:")
         || t.starts_with("PASS ")
         || t.starts_with('✓')
         || t.starts_with('✔')
+        || counts_no_failure(t)
+        || (patterns::rules() == Rules::All && is_tool_pass(t))
+}
+
+/// Totals that count failures and find none (`Tests run: 3, Failures: 0, Errors: 0`,
+/// `12 passed, 0 failed`): the suite above it passed.
+fn counts_no_failure(t: &str) -> bool {
+    static ZERO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(?:Failures|Errors|Failed|failures|errors|failed)\s*[:=]\s*0\b|\b0 (?:failures|failed|errors)\b")
+            .expect("the zero-failure regex is valid")
+    });
+    static SOME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b[1-9]\d* (?:failed|failures?|errors?)\b|\b(?:Failures|Errors|Failed)\s*[:=]\s*[1-9]")
+            .expect("the failure-count regex is valid")
+    });
+    ZERO.is_match(t) && !SOME.is_match(t)
+}
+
+/// libtest's `test x ... ok`, go test's `--- PASS:` and `ok  pkg`.
+fn is_tool_pass(t: &str) -> bool {
+    (t.starts_with("test ") && t.ends_with(" ... ok"))
+        || t.starts_with("--- PASS:")
         || (t.starts_with("ok ") && t.contains('\t'))
-        || t.contains("Failures: 0, Errors: 0")
 }
 
 /// A quick test on the raw bytes for [`is_pass`], so a line that cannot be one costs a few
@@ -98,7 +124,9 @@ pub fn may_be_pass(raw: &[u8]) -> bool {
         || t.starts_with("✔".as_bytes())
         || t.ends_with(b"PASSED")
         || memchr::memmem::find(raw, b"PASSED [").is_some()
-        || memchr::memmem::find(raw, b"Failures: 0, Errors: 0").is_some()
+        || memchr::memmem::find(raw, b": 0").is_some()
+        || memchr::memmem::find(raw, b" 0 f").is_some()
+        || memchr::memmem::find(raw, b" 0 e").is_some()
 }
 
 #[cfg(test)]
