@@ -108,6 +108,7 @@ pub(super) fn at(s: i64) -> String {
 
 mod blocks;
 mod bounds;
+mod generic;
 mod passing;
 mod real_logs;
 mod shapes;

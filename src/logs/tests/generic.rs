@@ -1,0 +1,165 @@
+//! The shapes of issue 24 through the whole analyzer, in logs written here in the general
+//! shape each convention takes (no corpus line): several failures with their reports, status
+//! lines, a sub-header's paragraph, service prefixes, colour codes written out, totals.
+
+use super::*;
+
+/// The excerpt of a failed `Run …` step that printed `lines`, markers only.
+fn excerpt_of(lines: &[&str]) -> JobExcerpt {
+    let mut log: Vec<(i64, &str)> = vec![(1, "##[group]Run ./test.sh"), (1, "##[endgroup]")];
+    log.extend(lines.iter().map(|l| (1, *l)));
+    analyze(&log_of(&log), &[])
+}
+
+/// The lines the comment's 12-line cut keeps.
+fn comment_cut(e: &JobExcerpt) -> Vec<&str> {
+    rank::keep_most_informative(&e.lines, 12)
+        .into_iter()
+        .map(|i| e.lines[i].text.as_str())
+        .collect()
+}
+
+/// A runner that prints a status line per test, then a numbered report per failure, then
+/// totals: every failure is named, the first one's message and location come with the
+/// names, and the same message under the next failed test is one line with a count.
+#[test]
+fn numbered_reports_come_before_status_lines_and_repeats_fold() {
+    let mut lines = vec!["Parser"];
+    for i in 1..=5 {
+        lines.push(match i {
+            1 => "  rejects an empty document (FAILED - 1)",
+            2 => "  rejects a bare key (FAILED - 2)",
+            3 => "  rejects a tab (FAILED - 3)",
+            4 => "  rejects a nul byte (FAILED - 4)",
+            _ => "  rejects a lone quote (FAILED - 5)",
+        });
+        lines.push("  accepts a comment");
+    }
+    lines.extend(["", "Failures:", ""]);
+    let names = [
+        "  1) Parser rejects an empty document",
+        "  2) Parser rejects a bare key",
+        "  3) Parser rejects a tab",
+        "  4) Parser rejects a nul byte",
+        "  5) Parser rejects a lone quote",
+    ];
+    for name in names {
+        lines.extend([
+            name,
+            "     Failure/Error: parse(input)",
+            "",
+            "     KeyError:",
+            "       no reader for `document`",
+            "     # ./lib/parser/reader.rb:41:in `read'",
+            "     # ./spec/parser_spec.rb:12:in `block (2 levels)'",
+            "",
+        ]);
+    }
+    lines.extend(["Finished in 0.4 seconds", "30 examples, 5 failures"]);
+    let e = excerpt_of(&lines);
+    let cut = comment_cut(&e);
+    for name in names {
+        assert!(cut.contains(&name), "{name:?} not in {cut:#?}");
+    }
+    for fact in ["no reader for `document`", "# ./lib/parser/reader.rb:41"] {
+        assert!(cut.iter().any(|l| l.contains(fact)), "{fact:?} not in {cut:#?}");
+    }
+    // The status lines give way to the reports in the comment.
+    assert!(!cut.iter().any(|l| l.contains("(FAILED - 5)")), "{cut:#?}");
+    // The repeated message is shown once, with its count.
+    let message: Vec<&ExcerptLine> = e
+        .lines
+        .iter()
+        .filter(|l| l.text.contains("no reader for"))
+        .collect();
+    assert_eq!(message.len(), 1, "{}", joined(&e));
+    assert_has(&e, &["30 examples, 5 failures"]);
+}
+
+/// `Failed name [time]`, then `Error Message:` and the message indented, then the assertion's
+/// sides back at the margin: one report, up to the blank line or the next failure.
+#[test]
+fn a_sub_headers_paragraph_runs_back_to_the_margin() {
+    let e = excerpt_of(&[
+        "  Failed Shop.Tests.CartTests.Total_includes_tax [4 ms]",
+        "  Error Message:",
+        "   Assert.Equal() Failure: values differ",
+        "Expected: 107",
+        "Actual:   100",
+        "  Stack Trace:",
+        "     at Shop.Tests.CartTests.Total_includes_tax() in /src/CartTests.cs:line 31",
+        "  Failed Shop.Tests.CartTests.Empty_cart_is_zero [1 ms]",
+        "  Error Message:",
+        "   Assert.Equal() Failure: values differ",
+        "Expected: 0",
+        "Actual:   1",
+        "",
+        "Failed!  - Failed:     2, Passed:    40, Skipped:     0, Total:    42",
+    ]);
+    assert_has(
+        &e,
+        &[
+            "Failed Shop.Tests.CartTests.Total_includes_tax",
+            "Expected: 107",
+            "Actual:   100",
+            "Failed Shop.Tests.CartTests.Empty_cart_is_zero",
+        ],
+    );
+}
+
+/// Lines behind a service prefix, box drawing and colour codes that lost their ESC byte:
+/// the message inside is recognised, and the codes never reach the reader.
+#[test]
+fn wrapped_lines_are_read_by_their_message() {
+    let e = excerpt_of(&[
+        "api-1  | Running 3 tests",
+        "api-1  |  [31m✘[0m reads the config",
+        "api-1  |    [33m┐[0m",
+        "api-1  |    [33m├[0m [43;30mRuntimeError: config file is missing[0m",
+        "api-1  |    [33m│[0m",
+        "api-1  |    [33m│[0m /app/tests/ConfigTest.php:18",
+        "api-1  |    [33m┴[0m",
+        "api-1  | ",
+        "api-1  | [37;41mERRORS![0m",
+        "api-1  | [37;41mTests: 3, Assertions: 2, Errors: 1.[0m",
+        "api-1 exited with code 2",
+    ]);
+    assert_has(
+        &e,
+        &[
+            "RuntimeError: config file is missing",
+            "ERRORS!",
+            "Tests: 3, Assertions: 2, Errors: 1.",
+        ],
+    );
+    for l in &e.lines {
+        assert!(!l.text.contains("[0m") && !l.text.contains("[33m"), "{:?}", l.text);
+    }
+}
+
+/// One problem among many lines that say all is well: it is the one shown.
+#[test]
+fn the_one_line_that_differs_in_a_list_of_passing_ones() {
+    let mut lines: Vec<String> = (0..50).map(|i| format!("Checking module_{i} ... OK")).collect();
+    lines.insert(31, "module_31: error: unknown field `colour` in table `theme`".into());
+    lines.push("Total: 1 error".into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let e = excerpt_of(&refs);
+    let cut = comment_cut(&e);
+    assert!(cut.iter().any(|l| l.contains("unknown field `colour`")), "{cut:#?}");
+}
+
+/// Only a recognised failure ends the excerpt early: an error-looking line alone lets the
+/// excerpt use its room (the lines before the exit say what the command was doing).
+#[test]
+fn a_weak_signal_does_not_end_the_excerpt() {
+    let mut lines: Vec<String> = (0..20).map(|i| format!("step {i}: copying assets")).collect();
+    lines.push("warning: could not stat cache, rebuilding".into());
+    lines.push("Error: connect ECONNREFUSED 127.0.0.1:5432".into());
+    lines.push("    at TCPConnectWrap.afterConnect (node:net:1595:16)".into());
+    lines.push("seeding the database with 12 fixtures".into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let e = excerpt_of(&refs);
+    assert_has(&e, &["ECONNREFUSED", "seeding the database"]);
+    assert!(e.lines.len() > 5, "{}", joined(&e));
+}
