@@ -384,11 +384,13 @@ pub fn find_rare_candidate(buf: &[u8], from: usize) -> Option<usize> {
 /// `Process completed with exit code N.` — the runner's generic, least
 /// informative error.
 pub fn is_generic_exit_error(text: &[u8]) -> bool {
-    // 137 and 139 are a kill (often the OOM killer) and a segfault: they say what happened.
+    // 137, 139 and 143 are a kill (often the OOM killer), a segfault and a termination
+    // (SIGTERM, as at a runner's shutdown): they say what happened.
     let signal = |code: &[u8]| memchr::memmem::find(text, code).is_some();
     (text.starts_with(b"Process completed with exit code")
         && !signal(b"code 137")
-        && !signal(b"code 139"))
+        && !signal(b"code 139")
+        && !signal(b"code 143"))
         || (text.starts_with(b"The process '")
             && memchr::memmem::find(text, b"' failed with exit code ").is_some())
 }

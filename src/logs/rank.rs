@@ -138,6 +138,9 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
         Strength::Decisive => 0,
         Strength::Ordinary => 1,
         Strength::Summary => 3,
+        // `Process completed with exit code 1.` only repeats the ❌: once a report says why,
+        // it says nothing.
+        Strength::Generic if block.reports_exist => 9,
         Strength::Generic => 7,
     };
     let strong = head_tier <= 1;

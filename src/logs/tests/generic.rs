@@ -62,7 +62,10 @@ fn numbered_reports_come_before_status_lines_and_repeats_fold() {
         assert!(cut.contains(&name), "{name:?} not in {cut:#?}");
     }
     for fact in ["no reader for `document`", "# ./lib/parser/reader.rb:41"] {
-        assert!(cut.iter().any(|l| l.contains(fact)), "{fact:?} not in {cut:#?}");
+        assert!(
+            cut.iter().any(|l| l.contains(fact)),
+            "{fact:?} not in {cut:#?}"
+        );
     }
     // The status lines give way to the reports in the comment.
     assert!(!cut.iter().any(|l| l.contains("(FAILED - 5)")), "{cut:#?}");
@@ -133,27 +136,41 @@ fn wrapped_lines_are_read_by_their_message() {
         ],
     );
     for l in &e.lines {
-        assert!(!l.text.contains("[0m") && !l.text.contains("[33m"), "{:?}", l.text);
+        assert!(
+            !l.text.contains("[0m") && !l.text.contains("[33m"),
+            "{:?}",
+            l.text
+        );
     }
 }
 
 /// One problem among many lines that say all is well: it is the one shown.
 #[test]
 fn the_one_line_that_differs_in_a_list_of_passing_ones() {
-    let mut lines: Vec<String> = (0..50).map(|i| format!("Checking module_{i} ... OK")).collect();
-    lines.insert(31, "module_31: error: unknown field `colour` in table `theme`".into());
+    let mut lines: Vec<String> = (0..50)
+        .map(|i| format!("Checking module_{i} ... OK"))
+        .collect();
+    lines.insert(
+        31,
+        "module_31: error: unknown field `colour` in table `theme`".into(),
+    );
     lines.push("Total: 1 error".into());
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let e = excerpt_of(&refs);
     let cut = comment_cut(&e);
-    assert!(cut.iter().any(|l| l.contains("unknown field `colour`")), "{cut:#?}");
+    assert!(
+        cut.iter().any(|l| l.contains("unknown field `colour`")),
+        "{cut:#?}"
+    );
 }
 
 /// Only a recognised failure ends the excerpt early: an error-looking line alone lets the
 /// excerpt use its room (the lines before the exit say what the command was doing).
 #[test]
 fn a_weak_signal_does_not_end_the_excerpt() {
-    let mut lines: Vec<String> = (0..20).map(|i| format!("step {i}: copying assets")).collect();
+    let mut lines: Vec<String> = (0..20)
+        .map(|i| format!("step {i}: copying assets"))
+        .collect();
     lines.push("warning: could not stat cache, rebuilding".into());
     lines.push("Error: connect ECONNREFUSED 127.0.0.1:5432".into());
     lines.push("    at TCPConnectWrap.afterConnect (node:net:1595:16)".into());
