@@ -355,7 +355,10 @@ impl State {
         }
         if self.unit_relevant {
             let role = match (role, line.at) {
-                (Role::Plain, Some(o)) if !self.hits.any_in(chunk, o, o + body.len()) => {
+                (Role::Plain, Some(o))
+                    if !self.hits.any_in(chunk, o, o + body.len())
+                        && !patterns::is_numbered_entry(body) =>
+                {
                     Role::NoHit
                 }
                 _ => role,

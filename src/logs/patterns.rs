@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
 mod build_tools;
 mod compilers;
@@ -52,19 +52,16 @@ const PREFILTER_LITERALS: &[&str] = &[
     "of memory",
     "timed out",
     "maximum execution",
-    "canceled",
-    "cancelled",
+    "cancel",
     "shutdown signal",
-    "fatal",
+    "atal",
     "FATAL",
-    "Fatal",
     "No such file",
     "not found",
     "Permission denied",
     "What went wrong",
     "___ ",
     "---- ",
-    ") ",
 ];
 
 /// tsd's and eslint's `✖`, searched apart from the other literals (see there).
@@ -192,7 +189,13 @@ pub(crate) struct Recognizer {
 impl Recognizer {
     fn of(families: &[&[Rule]]) -> Self {
         let rules: Vec<Rule> = families.iter().flat_map(|f| f.iter().copied()).collect();
-        let set = RegexSet::new(rules.iter().map(|r| r.regex)).expect("shapes are valid regexes");
+        // ASCII word boundaries and classes: Unicode ones keep the set off its fast DFA (every
+        // line then costs a PikeVM run), and logs' words and spaces are ASCII. Literals such as
+        // `●` still match their UTF-8 bytes.
+        let set = RegexSetBuilder::new(rules.iter().map(|r| r.regex))
+            .unicode(false)
+            .build()
+            .expect("shapes are valid regexes");
         Recognizer { rules, set }
     }
 
@@ -294,7 +297,7 @@ pub fn is_error_shape(text: &[u8]) -> bool {
 
 /// The shape of a line (sanitized text), if it has one.
 pub fn classify(text: &[u8]) -> Option<Shape> {
-    if !(text.starts_with(b"E   ") || PREFILTER.is_match(text)) {
+    if !(text.starts_with(b"E   ") || is_numbered_entry(text) || PREFILTER.is_match(text)) {
         return None;
     }
     let message = message(text);
@@ -353,10 +356,23 @@ fn is_console_header(text: &[u8]) -> bool {
     t.starts_with("● Console".as_bytes())
 }
 
+/// A numbered entry (`  1) name`): no literal finds it (`) ` in the prefilter would slow the
+/// search of every chunk), so it is checked on its own, at a few bytes' cost.
+pub fn is_numbered_entry(text: &[u8]) -> bool {
+    let t = text.trim_ascii_start();
+    let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
+    text.len() - t.len() <= 6
+        && (1..=4).contains(&digits)
+        && t[0] != b'0'
+        && t[digits..].starts_with(b") ")
+}
+
 /// The prefilter alone, on raw bytes that may still hold escape sequences
 /// (`E   ` may follow a colour code, so it is searched anywhere).
 pub fn may_be_error_shape(raw: &[u8]) -> bool {
-    PREFILTER.is_match(raw) || memchr::memmem::find(raw, b"E   ").is_some()
+    PREFILTER.is_match(raw)
+        || memchr::memmem::find(raw, b"E   ").is_some()
+        || memchr::memmem::find(raw, b") ").is_some()
 }
 
 /// Where the next prefilter literal (or `E   `) starts in `buf`, at or after

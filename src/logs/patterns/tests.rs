@@ -151,7 +151,8 @@ fn buffer_prefilter_finds_every_line_that_could_be_a_hit() {
     ];
     for line in SHOULD_MATCH.iter().chain(SHOULD_NOT_MATCH).chain(&tricky) {
         let raw = line.as_bytes();
-        let could_hit = may_be_error_shape(raw) || is_error_shape(raw);
+        // Numbered entries are checked line by line, not searched for (see there).
+        let could_hit = (may_be_error_shape(raw) || is_error_shape(raw)) && !is_numbered_entry(raw);
         // Inside a buffer: the search from the line's start stays in it.
         let buf = [b"noise\n", raw, b"\nmore"].concat();
         let found = find_candidate(&buf, 6).is_some_and(|at| at < 6 + raw.len());
