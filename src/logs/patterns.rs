@@ -372,7 +372,7 @@ pub fn is_numbered_entry(text: &[u8]) -> bool {
 pub fn may_be_error_shape(raw: &[u8]) -> bool {
     PREFILTER.is_match(raw)
         || memchr::memmem::find(raw, b"E   ").is_some()
-        || memchr::memmem::find(raw, b") ").is_some()
+        || is_numbered_entry(raw)
 }
 
 /// Where the next prefilter literal (or `E   `) starts in `buf`, at or after
