@@ -10,9 +10,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Cli, Format};
+use crate::cli::{Cli, ColorChoice, Format};
 use crate::event::EventFacts;
 use crate::github::Repo;
+use crate::publish::{Delivery, Print, Publish, SummaryTo};
 use inputs::{bool_input, check_range, input, number_input, var};
 
 /// Where the run to digest comes from.
@@ -52,8 +53,6 @@ pub struct Config {
     pub source: Source,
     pub server_url: String,
     pub pr_number: Option<u64>,
-    pub summary: bool,
-    pub comment: CommentMode,
     /// The comment's sticky key: the reported workflow's name (`None`: the digest's workflow).
     pub comment_key: Option<String>,
     /// Template text (already read) replacing the built-in summary / comment.
@@ -68,13 +67,13 @@ pub struct Config {
     pub fail_on_error: bool,
     /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
     pub insights: crate::insights::Options,
-    pub format: Format,
-    /// Print instead of writing files or posting.
-    pub dry_run: bool,
+    /// Where the digest goes, chosen once here: printed, or published (summary, comment,
+    /// outputs). See [`choose_delivery`].
+    pub delivery: Delivery,
+    /// Show progress on stderr (a terminal, outside Actions).
+    pub progress: bool,
     /// Running inside GitHub Actions: stdout is parsed for workflow commands.
     pub in_actions: bool,
-    pub step_summary_path: Option<PathBuf>,
-    pub output_path: Option<PathBuf>,
     pub event: EventFacts,
     pub event_name: Option<String>,
     /// The reporter's own runner, so its own (still running) job is left out.
@@ -115,10 +114,34 @@ impl JobFilter {
 /// Reads environment variables; a function so tests need not touch the process environment.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// Which of the program's streams are terminals (the binary asks the OS; tests say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Terminal {
+    /// The process's own streams.
+    pub fn detect() -> Terminal {
+        use std::io::IsTerminal;
+        Terminal {
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
 impl Config {
-    /// Builds the configuration from flags and environment; reads the event payload and any
-    /// custom template (so a template error stops the run before any API call).
+    /// [`Config::load_on`] with no terminal attached (scripts, tests).
     pub fn load(cli: &Cli, env: Env) -> anyhow::Result<Config> {
+        Config::load_on(cli, env, Terminal::default())
+    }
+
+    /// Builds the configuration from flags and environment; reads the event payload and any
+    /// custom template (so a template error stops the run before any API call). `terminal`
+    /// decides the defaults a person at a terminal gets: text, colour, progress.
+    pub fn load_on(cli: &Cli, env: Env, terminal: Terminal) -> anyhow::Result<Config> {
         let in_actions = var(env, "GITHUB_ACTIONS").as_deref() == Some("true");
         let event_name = var(env, "GITHUB_EVENT_NAME");
         let event = match (&event_name, var(env, "GITHUB_EVENT_PATH")) {
@@ -173,8 +196,6 @@ impl Config {
                 .filter(|url| !url.is_empty())
                 .unwrap_or_else(|| "https://github.com".into()),
             pr_number,
-            summary: bool_input(env, "summary", true)?,
-            comment,
             comment_key,
             summary_template: template(
                 cli.summary_template.clone(),
@@ -198,16 +219,66 @@ impl Config {
                 compare_base: bool_input(env, "compare-base", true)?,
                 group_errors: bool_input(env, "group-errors", true)?,
             },
-            format: cli.format,
-            dry_run: cli.dry_run || cli.is_offline(),
+            delivery: choose_delivery(cli, env, terminal, in_actions, comment)?,
+            progress: terminal.stderr && !in_actions,
             in_actions,
-            step_summary_path: var(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
-            output_path: var(env, "GITHUB_OUTPUT").map(PathBuf::from),
             event,
             event_name,
             runner_name: var(env, "RUNNER_NAME"),
             sha: var(env, "GITHUB_SHA"),
         })
+    }
+}
+
+/// Where the digest goes. From a terminal the program only reads and prints, unless `--post`:
+/// a pasted URL must not comment on a colleague's pull request under your name. Inside Actions
+/// it publishes, as it always has (`--dry-run`, and `--format json` alone, print instead).
+fn choose_delivery(
+    cli: &Cli,
+    env: Env,
+    terminal: Terminal,
+    in_actions: bool,
+    comment: CommentMode,
+) -> anyhow::Result<Delivery> {
+    let print = match cli.format {
+        Some(Format::Json) => Print::Json,
+        Some(Format::Markdown) => Print::Markdown,
+        Some(Format::Text) => Print::Text {
+            color: color(cli.color, env, terminal, in_actions),
+        },
+        None if terminal.stdout && !in_actions => Print::Text {
+            color: color(cli.color, env, terminal, in_actions),
+        },
+        None => Print::Markdown,
+    };
+    let only_json = in_actions && cli.format == Some(Format::Json) && !cli.post;
+    if cli.dry_run || cli.is_offline() || (!in_actions && !cli.post) || only_json {
+        return Ok(Delivery::Print(print));
+    }
+    let summary =
+        bool_input(env, "summary", true)?.then(|| match var(env, "GITHUB_STEP_SUMMARY") {
+            Some(path) => SummaryTo::File(PathBuf::from(path)),
+            None => SummaryTo::Stdout(print),
+        });
+    Ok(Delivery::Publish(Publish {
+        summary,
+        comment,
+        outputs: var(env, "GITHUB_OUTPUT").map(PathBuf::from),
+    }))
+}
+
+/// Colour for the text format: `--color always|never`, else only on a terminal outside
+/// Actions, and not when NO_COLOR is set to anything (no-color.org) or TERM is `dumb`.
+fn color(choice: ColorChoice, env: Env, terminal: Terminal, in_actions: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal.stdout
+                && !in_actions
+                && var(env, "NO_COLOR").is_none()
+                && var(env, "TERM").as_deref() != Some("dumb")
+        }
     }
 }
 

@@ -107,6 +107,7 @@ pub fn fast_retry() -> RetryPolicy {
         base_backoff: Duration::from_millis(10),
         max_total_wait: Duration::from_secs(5),
         unannounced_limit_wait: Duration::from_millis(20),
+        log_stall: Duration::from_secs(5),
     }
 }
 

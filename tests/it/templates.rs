@@ -51,7 +51,7 @@ async fn every_documented_field_exists_in_the_context() {
         "the README's context table was not found: {fields:?}"
     );
     let (digest, _) = replayed(Cli {
-        format: Format::Json,
+        format: Some(Format::Json),
         ..Cli::default()
     })
     .await;

@@ -7,7 +7,8 @@ use handlebars::{
     Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderErrorReason,
 };
 
-use super::{code_block, escape_markdown, inline_capped, link};
+use super::{code_block, escape_markdown, inline, inline_capped, safe_url};
+use crate::digest::{count, MAX_NAME_CHARS};
 
 /// Makes `hb` render markdown safely: `{{x}}` goes through [`escape_markdown`] (`{{{x}}}` stays
 /// raw, for our own pre-rendered markdown) and the helpers of [`register_helpers`] are available.
@@ -21,13 +22,31 @@ pub fn configure(hb: &mut Handlebars<'_>) {
 ///   it on a line of its own);
 /// - `{{truncate text 80}}`: `text` escaped like `{{text}}` after capping it at 80 characters
 ///   (with `…`), see [`inline_capped`];
-/// - `{{link text url}}`: [`link`], a markdown link to an http(s) URL with escaped text.
+/// - `{{short name}}`: a name escaped like `{{name}}`, capped at [`MAX_NAME_CHARS`] (with `…`);
+/// - `{{link text url}}`: [`capped_link`], a markdown link to an http(s) URL with escaped text;
+/// - `{{count n "more line"}}`: `1 more line`, `2 more lines` (the last word takes an `s`).
 ///
 /// A missing or `null` text renders as empty; numbers and booleans render as their JSON text.
 pub fn register_helpers(hb: &mut Handlebars<'_>) {
     hb.register_helper("code", Box::new(code_helper));
     hb.register_helper("truncate", Box::new(truncate_helper));
+    hb.register_helper("short", Box::new(short_helper));
     hb.register_helper("link", Box::new(link_helper));
+    hb.register_helper("count", Box::new(count_helper));
+}
+
+/// [`super::link`] whose text is capped at [`MAX_NAME_CHARS`]: a job's name can be a whole
+/// script. A cut text keeps its full form in the link's title (shown on hover).
+pub fn capped_link(text: &str, url: &str) -> String {
+    let shown = inline_capped(text, MAX_NAME_CHARS);
+    let Some(url) = safe_url(url) else {
+        return shown;
+    };
+    match shown == inline(text) {
+        true => format!("[{shown}]({url})"),
+        // `inline` leaves no `"` (it is `&quot;`), so the title cannot end early.
+        false => format!("[{shown}]({url} \"{}\")", inline(text)),
+    }
 }
 
 fn text_param(h: &Helper<'_>, index: usize) -> String {
@@ -67,6 +86,17 @@ fn truncate_helper(
     Ok(())
 }
 
+fn short_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    out.write(&inline_capped(&text_param(h, 0), MAX_NAME_CHARS))?;
+    Ok(())
+}
+
 fn link_helper(
     h: &Helper<'_>,
     _: &Handlebars<'_>,
@@ -74,6 +104,23 @@ fn link_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    out.write(&link(&text_param(h, 0), &text_param(h, 1)))?;
+    out.write(&capped_link(&text_param(h, 0), &text_param(h, 1)))?;
+    Ok(())
+}
+
+fn count_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n =
+        h.param(0)
+            .and_then(|p| p.value().as_u64())
+            .ok_or(RenderErrorReason::InvalidParamType(
+                "count: the number must be a non-negative integer",
+            ))?;
+    out.write(&inline(&count(n, &text_param(h, 1))))?;
     Ok(())
 }
