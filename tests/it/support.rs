@@ -121,12 +121,21 @@ pub async fn run_with_cli(
     cli: &Cli,
     env: &HashMap<String, String>,
 ) -> (anyhow::Result<Outcome>, String) {
+    run_with_policy(cli, env, fast_retry()).await
+}
+
+/// [`run_with_cli`] under `retry` (a short `log_stall`, say).
+pub async fn run_with_policy(
+    cli: &Cli,
+    env: &HashMap<String, String>,
+    retry: RetryPolicy,
+) -> (anyhow::Result<Outcome>, String) {
     let config = match Config::load(cli, &|name: &str| env.get(name).cloned()) {
         Ok(config) => config,
         Err(error) => return (Err(error), String::new()),
     };
     let mut stdout = Vec::new();
-    let result = app::run(&config, fast_retry(), &mut stdout).await;
+    let result = app::run(&config, retry, &mut stdout).await;
     (result, String::from_utf8(stdout).unwrap())
 }
 
