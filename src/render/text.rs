@@ -324,32 +324,45 @@ fn mark_failed(paint: Paint) -> String {
     paint.red("✗")
 }
 
-/// The program's own colours (SGR), or none.
+/// Every escape sequence the text format writes: reset, bold, dim, red, green, yellow. Nothing
+/// else may reach a terminal (the tests strip these and find no ESC left).
+pub const OWN_SEQUENCES: [&str; 6] = [
+    "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m",
+];
+
+/// The program's own colours (SGR, from [`OWN_SEQUENCES`]), or none.
 #[derive(Clone, Copy)]
 struct Paint(bool);
 
 impl Paint {
-    fn sgr(self, code: &str, text: &str) -> String {
+    fn sgr(self, start: usize, text: &str) -> String {
         match self.0 && !text.is_empty() {
-            true => format!("\x1b[{code}m{text}\x1b[0m"),
+            true => format!("{}{text}{}", OWN_SEQUENCES[start], OWN_SEQUENCES[0]),
             false => text.to_owned(),
         }
     }
     fn bold(self, text: &str) -> String {
-        self.sgr("1", text)
+        self.sgr(1, text)
     }
     fn dim(self, text: &str) -> String {
-        self.sgr("2", text)
+        self.sgr(2, text)
     }
     fn red(self, text: &str) -> String {
-        self.sgr("31", text)
+        self.sgr(3, text)
     }
     fn green(self, text: &str) -> String {
-        self.sgr("32", text)
+        self.sgr(4, text)
     }
     fn yellow(self, text: &str) -> String {
-        self.sgr("33", text)
+        self.sgr(5, text)
     }
+}
+
+/// `text` without the program's own colours ([`OWN_SEQUENCES`]): what the terminal shows.
+pub fn uncoloured(text: &str) -> String {
+    OWN_SEQUENCES
+        .iter()
+        .fold(text.to_owned(), |text, code| text.replace(code, ""))
 }
 
 #[cfg(test)]

@@ -122,15 +122,6 @@ fn quoted(path: &str) -> String {
     format!("'{}'", path.replace('\'', r"'\''"))
 }
 
-/// `text` less the program's own colours: what is left must hold no escape at all.
-fn without_our_colours(text: &str) -> String {
-    [
-        "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m",
-    ]
-    .iter()
-    .fold(text.to_owned(), |text, code| text.replace(code, ""))
-}
-
 #[test]
 fn on_a_terminal_it_prints_coloured_text_and_no_color_turns_colour_off() {
     let command = format!("{} --replay {} 2>/dev/null", quoted(BINARY), quoted(REPLAY));
@@ -184,7 +175,7 @@ fn a_hostile_log_sends_no_escape_sequence_to_the_terminal() {
         return;
     };
     assert!(text.contains("error: the end"), "{text}");
-    let rest = without_our_colours(&text);
+    let rest = failure_digest::render::text::uncoloured(&text);
     for bad in ['\x1b', '\x07', '\u{9b}', '\x08'] {
         assert!(
             !rest.contains(bad),

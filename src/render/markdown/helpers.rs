@@ -4,7 +4,8 @@
 //! its own output safe and behaves the same under `{{…}}` and `{{{…}}}`.
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperDef, HelperResult, JsonRender, Output, RenderContext,
+    RenderError, RenderErrorReason,
 };
 
 use super::{code_block, escape_markdown, inline, inline_capped, safe_url};
@@ -28,11 +29,30 @@ pub fn configure(hb: &mut Handlebars<'_>) {
 ///
 /// A missing or `null` text renders as empty; numbers and booleans render as their JSON text.
 pub fn register_helpers(hb: &mut Handlebars<'_>) {
-    hb.register_helper("code", Box::new(code_helper));
-    hb.register_helper("truncate", Box::new(truncate_helper));
-    hb.register_helper("short", Box::new(short_helper));
-    hb.register_helper("link", Box::new(link_helper));
-    hb.register_helper("count", Box::new(count_helper));
+    hb.register_helper("code", writing(|h| Ok(code_block(&text_param(h, 0)))));
+    hb.register_helper(
+        "truncate",
+        writing(|h| {
+            let max = number_param(h, 1, "truncate", "the length")?;
+            let max = usize::try_from(max).unwrap_or(usize::MAX);
+            Ok(inline_capped(&text_param(h, 0), max))
+        }),
+    );
+    hb.register_helper(
+        "short",
+        writing(|h| Ok(inline_capped(&text_param(h, 0), MAX_NAME_CHARS))),
+    );
+    hb.register_helper(
+        "link",
+        writing(|h| Ok(capped_link(&text_param(h, 0), &text_param(h, 1)))),
+    );
+    hb.register_helper(
+        "count",
+        writing(|h| {
+            let n = number_param(h, 0, "count", "the number")?;
+            Ok(inline(&count(n, &text_param(h, 1))))
+        }),
+    );
 }
 
 /// [`super::link`] whose text is capped at [`MAX_NAME_CHARS`]: a job's name can be a whole
@@ -49,78 +69,40 @@ pub fn capped_link(text: &str, url: &str) -> String {
     }
 }
 
+/// A helper that writes what `make` returns (already safe markdown).
+fn writing(
+    make: impl Fn(&Helper<'_>) -> Result<String, RenderError> + Send + Sync + 'static,
+) -> Box<dyn HelperDef + Send + Sync> {
+    Box::new(
+        move |h: &Helper<'_>,
+              _: &Handlebars<'_>,
+              _: &Context,
+              _: &mut RenderContext<'_, '_>,
+              out: &mut dyn Output|
+              -> HelperResult {
+            out.write(&make(h)?)?;
+            Ok(())
+        },
+    )
+}
+
 fn text_param(h: &Helper<'_>, index: usize) -> String {
     h.param(index)
         .map(|p| p.value().render())
         .unwrap_or_default()
 }
 
-fn code_helper(
+/// A non-negative integer parameter, or an error naming the helper and what it counts.
+fn number_param(
     h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    out.write(&code_block(&text_param(h, 0)))?;
-    Ok(())
-}
-
-fn truncate_helper(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let max = h
-        .param(1)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("truncate", 1))?
-        .value()
-        .as_u64()
-        .ok_or(RenderErrorReason::InvalidParamType(
-            "truncate: the length must be a non-negative integer",
-        ))?;
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
-    out.write(&inline_capped(&text_param(h, 0), max))?;
-    Ok(())
-}
-
-fn short_helper(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    out.write(&inline_capped(&text_param(h, 0), MAX_NAME_CHARS))?;
-    Ok(())
-}
-
-fn link_helper(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    out.write(&capped_link(&text_param(h, 0), &text_param(h, 1)))?;
-    Ok(())
-}
-
-fn count_helper(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let n =
-        h.param(0)
-            .and_then(|p| p.value().as_u64())
-            .ok_or(RenderErrorReason::InvalidParamType(
-                "count: the number must be a non-negative integer",
-            ))?;
-    out.write(&inline(&count(n, &text_param(h, 1))))?;
-    Ok(())
+    index: usize,
+    helper: &'static str,
+    what: &'static str,
+) -> Result<u64, RenderError> {
+    let param = h
+        .param(index)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, index))?;
+    param.value().as_u64().ok_or_else(|| {
+        RenderErrorReason::Other(format!("{helper}: {what} must be a non-negative integer")).into()
+    })
 }

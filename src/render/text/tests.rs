@@ -1,15 +1,6 @@
 use super::*;
 use crate::render::tests::digest;
 
-/// `text` without the program's own colour codes.
-fn uncoloured(text: &str) -> String {
-    [
-        "\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m",
-    ]
-    .iter()
-    .fold(text.to_owned(), |text, code| text.replace(code, ""))
-}
-
 #[test]
 fn a_log_cannot_send_escape_sequences_to_the_terminal() {
     let mut d = digest(1, 2, 10);
