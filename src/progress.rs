@@ -7,10 +7,24 @@
 //! when the logs are read, before anything is printed.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+
+/// The bar on screen, if any. Global because the diagnostics (`crate::diagnostics`, set up
+/// before any run) write to the same stderr: each of their lines goes through [`around_bar`].
+static ON_SCREEN: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Runs `write` (a write to stderr) with the bar taken off the screen and drawn again after,
+/// so a warning printed while logs are read is a line of its own, not torn by the bar.
+pub fn around_bar<R>(write: impl FnOnce() -> R) -> R {
+    let bar = ON_SCREEN.lock().ok().and_then(|shown| shown.clone());
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
 
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -21,6 +35,9 @@ impl Progress {
     /// `shown`: stderr is a terminal, outside Actions.
     pub fn new(shown: bool) -> Progress {
         let bar = shown.then(|| ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()));
+        if let (Some(bar), Ok(mut on_screen)) = (&bar, ON_SCREEN.lock()) {
+            *on_screen = Some(bar.clone());
+        }
         Progress {
             bar,
             bytes: Arc::new(AtomicU64::new(0)),
@@ -75,6 +92,9 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+            if let Ok(mut on_screen) = ON_SCREEN.lock() {
+                *on_screen = None;
+            }
         }
     }
 

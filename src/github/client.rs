@@ -231,7 +231,7 @@ impl GitHub {
     }
 
     /// One try: the request, and with [`Reading::Buffered`] its whole body. A streamed read
-    /// that gets no answer within [`RetryPolicy::log_stall`] has [`Stalled`].
+    /// (a GET, a log) that gets no answer within [`RetryPolicy::log_stall`] has [`Stalled`].
     async fn attempt(
         &self,
         method: &Method,
