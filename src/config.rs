@@ -10,10 +10,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Cli, ColorChoice, Format};
+use crate::cli::Cli;
 use crate::event::EventFacts;
 use crate::github::Repo;
-use crate::publish::{Delivery, Print, Publish, SummaryTo};
+use crate::publish::Delivery;
 use inputs::{bool_input, check_range, input, number_input, var};
 
 /// Where the run to digest comes from.
@@ -68,7 +68,7 @@ pub struct Config {
     /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
     pub insights: crate::insights::Options,
     /// Where the digest goes, chosen once here: printed, or published (summary, comment,
-    /// outputs). See [`choose_delivery`].
+    /// outputs). See [`delivery::choose`].
     pub delivery: Delivery,
     /// Show progress on stderr (a terminal, outside Actions).
     pub progress: bool,
@@ -219,7 +219,7 @@ impl Config {
                 compare_base: bool_input(env, "compare-base", true)?,
                 group_errors: bool_input(env, "group-errors", true)?,
             },
-            delivery: choose_delivery(cli, env, terminal, in_actions, comment)?,
+            delivery: delivery::choose(cli, env, terminal, in_actions, comment)?,
             progress: terminal.stderr && !in_actions,
             in_actions,
             event,
@@ -227,58 +227,6 @@ impl Config {
             runner_name: var(env, "RUNNER_NAME"),
             sha: var(env, "GITHUB_SHA"),
         })
-    }
-}
-
-/// Where the digest goes. From a terminal the program only reads and prints, unless `--post`:
-/// a pasted URL must not comment on a colleague's pull request under your name. Inside Actions
-/// it publishes, as it always has (`--dry-run`, and `--format json` alone, print instead).
-fn choose_delivery(
-    cli: &Cli,
-    env: Env,
-    terminal: Terminal,
-    in_actions: bool,
-    comment: CommentMode,
-) -> anyhow::Result<Delivery> {
-    let print = match cli.format {
-        Some(Format::Json) => Print::Json,
-        Some(Format::Markdown) => Print::Markdown,
-        Some(Format::Text) => Print::Text {
-            color: color(cli.color, env, terminal, in_actions),
-        },
-        None if terminal.stdout && !in_actions => Print::Text {
-            color: color(cli.color, env, terminal, in_actions),
-        },
-        None => Print::Markdown,
-    };
-    let only_json = in_actions && cli.format == Some(Format::Json) && !cli.post;
-    if cli.dry_run || cli.is_offline() || (!in_actions && !cli.post) || only_json {
-        return Ok(Delivery::Print(print));
-    }
-    let summary =
-        bool_input(env, "summary", true)?.then(|| match var(env, "GITHUB_STEP_SUMMARY") {
-            Some(path) => SummaryTo::File(PathBuf::from(path)),
-            None => SummaryTo::Stdout(print),
-        });
-    Ok(Delivery::Publish(Publish {
-        summary,
-        comment,
-        outputs: var(env, "GITHUB_OUTPUT").map(PathBuf::from),
-    }))
-}
-
-/// Colour for the text format: `--color always|never`, else only on a terminal outside
-/// Actions, and not when NO_COLOR is set to anything (no-color.org) or TERM is `dumb`.
-fn color(choice: ColorChoice, env: Env, terminal: Terminal, in_actions: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            terminal.stdout
-                && !in_actions
-                && var(env, "NO_COLOR").is_none()
-                && var(env, "TERM").as_deref() != Some("dumb")
-        }
     }
 }
 
@@ -450,6 +398,7 @@ fn template(
     Ok(Some((path, text)))
 }
 
+mod delivery;
 mod inputs;
 #[cfg(test)]
 mod props;

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::cli::{ColorChoice, Format};
+use crate::publish::{Print, Publish, SummaryTo};
 
 fn load(pairs: &[(&str, &str)], cli: Cli) -> anyhow::Result<Config> {
     let map: HashMap<String, String> = pairs
