@@ -186,11 +186,20 @@ pub async fn mount_jobs_and_logs(server: &MockServer, jobs: Vec<Value>, logs: &[
 
 /// Job `id`'s log (downloaded once) and its check run without annotations.
 pub async fn mount_log(server: &MockServer, id: u64, log: &str) {
+    mount_slow_log(server, id, log, Duration::ZERO, 1).await;
+}
+
+/// [`mount_log`], the log answered after `delay` and downloaded `times` times.
+pub async fn mount_slow_log(server: &MockServer, id: u64, log: &str, delay: Duration, times: u64) {
     use wiremock::matchers::{method, path};
     Mock::given(method("GET"))
         .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .expect(1)
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(log)
+                .set_delay(delay),
+        )
+        .expect(times)
         .mount(server)
         .await;
     Mock::given(method("GET"))

@@ -206,22 +206,8 @@ async fn progress_is_drawn_on_a_terminal_stderr_and_never_into_a_pipe() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/2/logs")))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(failed_step_log(&["error: boom"]))
-                .set_delay(slowly),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/check-runs/2/annotations"
-        )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
-        .mount(&server)
-        .await;
+    // Read twice: on a terminal, then into a pipe.
+    mount_slow_log(&server, 2, &failed_step_log(&["error: boom"]), slowly, 2).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.md");
     let args = format!("--repo {OWNER_REPO} --run-id {RUN_ID} --attempt 1");
