@@ -48,6 +48,10 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match runtime.block_on(app::run(&config, RetryPolicy::default(), &mut stdout)) {
         Ok(outcome) => {
+            // Inside Actions the URL is the `comment-url` output; `--post` on a laptop says it.
+            if let (false, Some(url)) = (in_actions, &outcome.comment_url) {
+                eprintln!("failure-digest: the comment is at {url}");
+            }
             for problem in &outcome.degraded {
                 report(in_actions, "warning", problem);
             }
