@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         Ok(outcome) => {
             // Inside Actions the URL is the `comment-url` output; `--post` on a laptop says it.
             if let (false, Some(url)) = (in_actions, &outcome.comment_url) {
-                eprintln!("failure-digest: the comment is at {url}");
+                eprintln!("failure-digest: the comment is at {}", text::line(url));
             }
             for problem in &outcome.degraded {
                 report(in_actions, "warning", problem);
