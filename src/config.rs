@@ -10,9 +10,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::cli::{Cli, Format};
+use crate::cli::Cli;
 use crate::event::EventFacts;
 use crate::github::Repo;
+use crate::publish::Delivery;
 use inputs::{bool_input, check_range, input, number_input, var};
 
 /// Where the run to digest comes from.
@@ -52,8 +53,6 @@ pub struct Config {
     pub source: Source,
     pub server_url: String,
     pub pr_number: Option<u64>,
-    pub summary: bool,
-    pub comment: CommentMode,
     /// The comment's sticky key: the reported workflow's name (`None`: the digest's workflow).
     pub comment_key: Option<String>,
     /// Template text (already read) replacing the built-in summary / comment.
@@ -68,13 +67,13 @@ pub struct Config {
     pub fail_on_error: bool,
     /// Which insights to add (`detect-flaky`, `compare-base`, `group-errors`).
     pub insights: crate::insights::Options,
-    pub format: Format,
-    /// Print instead of writing files or posting.
-    pub dry_run: bool,
+    /// Where the digest goes, chosen once here: printed, or published (summary, comment,
+    /// outputs). See [`delivery::choose`].
+    pub delivery: Delivery,
+    /// Show progress on stderr (a terminal, outside Actions).
+    pub progress: bool,
     /// Running inside GitHub Actions: stdout is parsed for workflow commands.
     pub in_actions: bool,
-    pub step_summary_path: Option<PathBuf>,
-    pub output_path: Option<PathBuf>,
     pub event: EventFacts,
     pub event_name: Option<String>,
     /// The reporter's own runner, so its own (still running) job is left out.
@@ -115,10 +114,34 @@ impl JobFilter {
 /// Reads environment variables; a function so tests need not touch the process environment.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// Which of the program's streams are terminals (the binary asks the OS; tests say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Terminal {
+    /// The process's own streams.
+    pub fn detect() -> Terminal {
+        use std::io::IsTerminal;
+        Terminal {
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
 impl Config {
-    /// Builds the configuration from flags and environment; reads the event payload and any
-    /// custom template (so a template error stops the run before any API call).
+    /// [`Config::load_on`] with no terminal attached (scripts, tests).
     pub fn load(cli: &Cli, env: Env) -> anyhow::Result<Config> {
+        Config::load_on(cli, env, Terminal::default())
+    }
+
+    /// Builds the configuration from flags and environment; reads the event payload and any
+    /// custom template (so a template error stops the run before any API call). `terminal`
+    /// decides the defaults a person at a terminal gets: text, colour, progress.
+    pub fn load_on(cli: &Cli, env: Env, terminal: Terminal) -> anyhow::Result<Config> {
         let in_actions = var(env, "GITHUB_ACTIONS").as_deref() == Some("true");
         let event_name = var(env, "GITHUB_EVENT_NAME");
         let event = match (&event_name, var(env, "GITHUB_EVENT_PATH")) {
@@ -173,8 +196,6 @@ impl Config {
                 .filter(|url| !url.is_empty())
                 .unwrap_or_else(|| "https://github.com".into()),
             pr_number,
-            summary: bool_input(env, "summary", true)?,
-            comment,
             comment_key,
             summary_template: template(
                 cli.summary_template.clone(),
@@ -198,11 +219,9 @@ impl Config {
                 compare_base: bool_input(env, "compare-base", true)?,
                 group_errors: bool_input(env, "group-errors", true)?,
             },
-            format: cli.format,
-            dry_run: cli.dry_run || cli.is_offline(),
+            delivery: delivery::choose(cli, env, terminal, in_actions, comment)?,
+            progress: terminal.stderr && !in_actions,
             in_actions,
-            step_summary_path: var(env, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
-            output_path: var(env, "GITHUB_OUTPUT").map(PathBuf::from),
             event,
             event_name,
             runner_name: var(env, "RUNNER_NAME"),
@@ -379,6 +398,7 @@ fn template(
     Ok(Some((path, text)))
 }
 
+mod delivery;
 mod inputs;
 #[cfg(test)]
 mod props;

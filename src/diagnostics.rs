@@ -18,7 +18,7 @@ use crate::publish::commands::escape_data;
 /// Installs the stderr subscriber. `runner_debug`: `RUNNER_DEBUG=1` in Actions.
 pub fn init(in_actions: bool, runner_debug: bool) {
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| AroundBar)
         .with_target(false)
         .without_time();
     if in_actions {
@@ -36,6 +36,19 @@ pub fn init(in_actions: bool, runner_debug: bool) {
             .with_max_level(Level::WARN)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
+    }
+}
+
+/// stderr, written around the progress bar when one is on screen (`crate::progress`).
+struct AroundBar;
+
+impl std::io::Write for AroundBar {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        crate::progress::around_bar(|| std::io::stderr().write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
     }
 }
 

@@ -16,8 +16,8 @@ use annotations::annotation_views;
 pub use annotations::AnnotationView;
 pub use category::{explained, has_failed, is_unfinished};
 use category::{icon, is_explained, status_text, verdict, Category};
+pub use text::{count, format_duration, short_sha, shown_name};
 use text::{excerpt_text, title};
-pub use text::{format_duration, short_sha};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Digest {
@@ -44,6 +44,9 @@ pub struct Digest {
     pub omitted_jobs: usize,
     /// Flaky jobs, the base-branch comparison, error groups (`crate::insights`).
     pub insights: Insights,
+    /// The file's name when the digest is of one log file (`--log`), which has no run, job
+    /// page or steps; null for a run.
+    pub log_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -92,6 +95,9 @@ pub struct JobLink {
 pub const MAX_NAMED_CANCELLED: usize = 20;
 /// Characters of a workflow name in a heading.
 pub const MAX_TITLE_CHARS: usize = 60;
+/// Characters of a job's or step's name shown in a heading, a table cell or a line; the full
+/// name stays in the JSON and in a link's title.
+pub const MAX_NAME_CHARS: usize = 120;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct JobSummary {
@@ -186,15 +192,7 @@ impl Digest {
         let mut failed_jobs = Vec::new();
         let mut cancelled_after_failure = Vec::new();
         for (job, &category) in data.jobs.iter().zip(&categories) {
-            totals.jobs += 1;
-            match category {
-                Category::Failed => totals.failed += 1,
-                Category::Cancelled => totals.cancelled += 1,
-                Category::Succeeded => totals.succeeded += 1,
-                Category::Skipped => totals.skipped += 1,
-                Category::Running => totals.running += 1,
-                Category::Other => totals.other += 1,
-            }
+            totals.count(category);
             let summary = JobSummary::of(job, category);
             match category {
                 _ if is_explained(category, any_failed) => {
@@ -209,20 +207,7 @@ impl Digest {
             }
             jobs.push(summary);
         }
-        let conclusion = if totals.failed > 0 {
-            "failure"
-        } else if totals.jobs == 0 {
-            match data.run.conclusion {
-                Some(Conclusion::StartupFailure) => "startup_failure",
-                _ => "no_jobs",
-            }
-        } else if totals.running > 0 {
-            "in_progress"
-        } else if totals.cancelled > 0 {
-            "cancelled"
-        } else {
-            "success"
-        };
+        let conclusion = conclusion_of(&totals, data.run.conclusion.as_ref());
         let cancelled_unnamed = cancelled_after_failure
             .len()
             .saturating_sub(MAX_NAMED_CANCELLED);
@@ -240,12 +225,13 @@ impl Digest {
             omitted_failed_jobs: 0,
             omitted_jobs: 0,
             insights: Insights::default(),
+            log_file: None,
         }
     }
 
     /// Whether the digest reports something broken that a PR author must act on.
     pub fn is_red(&self) -> bool {
-        matches!(self.conclusion.as_str(), "failure" | "startup_failure")
+        is_red(&self.conclusion)
     }
 
     /// Caps every excerpt at `max_lines` (used to fit a size budget), keeping the most
@@ -291,6 +277,52 @@ impl Digest {
             }
         });
         self.omitted_jobs += before - self.jobs.len();
+    }
+}
+
+/// The digest's `conclusion` for `jobs`, known before any log is read (the comment's plan
+/// needs it then). `run_conclusion`: the run's own, read only for a run without jobs.
+pub fn conclusion(jobs: &[Job], run_conclusion: Option<&Conclusion>) -> &'static str {
+    let mut totals = Totals::default();
+    for job in jobs {
+        totals.count(Category::of(job));
+    }
+    conclusion_of(&totals, run_conclusion)
+}
+
+fn conclusion_of(totals: &Totals, run_conclusion: Option<&Conclusion>) -> &'static str {
+    if totals.failed > 0 {
+        "failure"
+    } else if totals.jobs == 0 {
+        match run_conclusion {
+            Some(Conclusion::StartupFailure) => "startup_failure",
+            _ => "no_jobs",
+        }
+    } else if totals.running > 0 {
+        "in_progress"
+    } else if totals.cancelled > 0 {
+        "cancelled"
+    } else {
+        "success"
+    }
+}
+
+/// Whether a digest `conclusion` is something broken that a PR author must act on.
+pub fn is_red(conclusion: &str) -> bool {
+    matches!(conclusion, "failure" | "startup_failure")
+}
+
+impl Totals {
+    fn count(&mut self, category: Category) {
+        self.jobs += 1;
+        match category {
+            Category::Failed => self.failed += 1,
+            Category::Cancelled => self.cancelled += 1,
+            Category::Succeeded => self.succeeded += 1,
+            Category::Skipped => self.skipped += 1,
+            Category::Running => self.running += 1,
+            Category::Other => self.other += 1,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! failure-digest: turns a failed GitHub Actions run into a digest a pull-request author can act on.
 //!
-//! Data flows one way: `config` → `github` (fetch) → `logs` (analyse) → `digest` → `render` →
-//! `publish`. Pure modules (`logs`, `digest`, `render`) never do I/O; `github` and `publish` hold
+//! Data flows one way: `config` → `github` (gather) → `logs` (analyse) → `digest` → `render` →
+//! `publish` (deliver). Pure modules (`logs`, `digest`, `render`) never do I/O; `github` and `publish` hold
 //! all of it. [`app::run`] is the one entry point, used by the binary and the end-to-end tests.
 
 pub mod app;
@@ -17,6 +17,7 @@ pub mod logs;
 #[cfg(test)]
 mod mutate;
 mod percent;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod replay;

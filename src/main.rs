@@ -4,15 +4,23 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use failure_digest::cli::Cli;
-use failure_digest::config::Config;
+use failure_digest::cli::{self, Cli};
+use failure_digest::config::{Config, Terminal};
 use failure_digest::github::RetryPolicy;
 use failure_digest::logs::patterns::{use_rules, Rules};
 use failure_digest::publish::commands;
+use failure_digest::render::text;
 use failure_digest::{app, diagnostics};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(command) = &cli.command {
+        return match cli::print_extra(command, &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(error) => fail(false, &error.into()),
+        };
+    }
     let in_actions = std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true");
     diagnostics::init(
         in_actions,
@@ -32,7 +40,7 @@ fn main() -> ExitCode {
         Ok(rules) => use_rules(rules),
         Err(why) => return fail(in_actions, &anyhow::anyhow!(why)),
     };
-    let config = match Config::load(&cli, &env) {
+    let config = match Config::load_on(&cli, &env, Terminal::detect()) {
         Ok(config) => config,
         Err(error) => return fail(in_actions, &error),
     };
@@ -46,6 +54,10 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match runtime.block_on(app::run(&config, RetryPolicy::default(), &mut stdout)) {
         Ok(outcome) => {
+            // Inside Actions the URL is the `comment-url` output; `--post` on a laptop says it.
+            if let (false, Some(url)) = (in_actions, &outcome.comment_url) {
+                eprintln!("failure-digest: the comment is at {}", text::line(url));
+            }
             for problem in &outcome.degraded {
                 report(in_actions, "warning", problem);
             }
@@ -91,11 +103,12 @@ fn fail(in_actions: bool, error: &anyhow::Error) -> ExitCode {
 }
 
 /// An annotation inside Actions, a plain line on a terminal; on stderr either way (the runner
-/// reads workflow commands from both streams).
+/// reads workflow commands from both streams). A message can quote a server or a job's name:
+/// on a terminal its control characters are replaced, so it cannot drive the terminal.
 fn report(in_actions: bool, level: &str, message: &str) {
     if in_actions {
         eprintln!("::{level}::{}", commands::escape_data(message));
     } else {
-        eprintln!("{level}: {message}");
+        eprintln!("{level}: {}", text::line(message));
     }
 }

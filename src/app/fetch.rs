@@ -16,6 +16,7 @@ use crate::log_file::LogFiles;
 use crate::logs::{
     ExcerptOptions, JobExcerpt, LogAnalyzer, NormalLines, NormalLinesLearner, StepInfo,
 };
+use crate::progress::Progress;
 use crate::replay::Recording;
 
 pub(super) async fn fetch_jobs(
@@ -156,13 +157,31 @@ pub(super) enum Fetcher {
 }
 
 impl Fetcher {
-    /// `passing`: a passing job of the same name whose log ranks what is normal.
+    /// The API, when the run came from it.
+    pub(super) fn github(&self) -> Option<&GitHub> {
+        match self {
+            Fetcher::Api(github) => Some(github),
+            Fetcher::Replay(_) | Fetcher::LogFile(_) => None,
+        }
+    }
+
+    /// The log file's name, for a digest of one file (`--log`).
+    pub(super) fn log_file_name(&self) -> Option<String> {
+        match self {
+            Fetcher::LogFile(files) => Some(files.name()),
+            Fetcher::Api(_) | Fetcher::Replay(_) => None,
+        }
+    }
+
+    /// `passing`: a passing job of the same name whose log ranks what is normal. The bytes
+    /// read are counted on `progress`.
     pub(super) async fn excerpt(
         &self,
         job: &Job,
         passing: Option<&PassingJob>,
         options: &ExcerptOptions,
         time: &TimeLimits,
+        progress: &Progress,
     ) -> Result<JobExcerpt, LogUnavailable> {
         // GitHub serves a job's log only once the job has ended (404 until then).
         if matches!(self, Fetcher::Api(_)) && digest::is_unfinished(job) {
@@ -173,18 +192,20 @@ impl Fetcher {
         if let Some(normal) = self.learn_normal(job, passing, options, time).await {
             analyzer = analyzer.comparing_with(Arc::new(normal));
         }
+        let feed = |chunk: &[u8]| {
+            progress.read_bytes(chunk.len());
+            analyzer.feed(chunk)
+        };
         match self {
             Fetcher::Api(github) => {
                 let (deadline, allowed) = time.for_one_log();
-                let download = github.stream_job_log(job.id, |chunk| analyzer.feed(chunk));
+                let download = github.stream_job_log(job.id, feed);
                 tokio::time::timeout_at(deadline, download)
                     .await
                     .map_err(|_| LogUnavailable::Failed(time.missed(allowed)))??
             }
-            Fetcher::Replay(recording) => {
-                recording.stream_job_log(job.id, |chunk| analyzer.feed(chunk))?
-            }
-            Fetcher::LogFile(files) => files.stream_log(|chunk| analyzer.feed(chunk))?,
+            Fetcher::Replay(recording) => recording.stream_job_log(job.id, feed)?,
+            Fetcher::LogFile(files) => files.stream_log(feed)?,
         }
         Ok(analyzer.finish())
     }

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::cli::{ColorChoice, Format};
+use crate::publish::{Print, Publish, SummaryTo};
 
 fn load(pairs: &[(&str, &str)], cli: Cli) -> anyhow::Result<Config> {
     let map: HashMap<String, String> = pairs
@@ -40,9 +42,16 @@ fn the_actions_environment_is_enough() {
         Source::Replay(_) | Source::LogFile { .. } => panic!("expected the API"),
     }
     assert_eq!(config.max_lines, 40);
-    assert_eq!(config.comment, CommentMode::OnFailure);
+    assert_eq!(
+        config.delivery,
+        Delivery::Publish(Publish {
+            summary: Some(SummaryTo::Stdout(Print::Markdown)),
+            comment: CommentMode::OnFailure,
+            outputs: None,
+        })
+    );
     assert_eq!(config.comment_key.as_deref(), Some("CI"));
-    assert!(config.summary && !config.fail_on_error && config.in_actions);
+    assert!(!config.fail_on_error && config.in_actions && !config.progress);
 }
 
 #[test]
@@ -56,12 +65,21 @@ fn underscore_spelling_and_empty_values() {
             ("INPUT_MAX_LINES", "7"),
             ("INPUT_COMMENT", ""),
         ],
-        Cli::default(),
+        Cli {
+            post: true,
+            ..Cli::default()
+        },
     )
     .unwrap();
     assert!(matches!(config.source, Source::Api { ref token, .. } if token == "u"));
     assert_eq!(config.max_lines, 7);
-    assert_eq!(config.comment, CommentMode::OnFailure);
+    assert!(matches!(
+        config.delivery,
+        Delivery::Publish(Publish {
+            comment: CommentMode::OnFailure,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -320,4 +338,140 @@ fn the_api_url_needs_a_scheme_and_a_host() {
     assert!(
         matches!(config.source, Source::Api { ref api_url, .. } if api_url == "http://127.0.0.1:8080/api/v3")
     );
+}
+
+fn load_on(pairs: &[(&str, &str)], cli: Cli, terminal: Terminal) -> Config {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::load_on(&cli, &|name: &str| map.get(name).cloned(), terminal).unwrap()
+}
+
+/// A laptop: a repository and a run, a token, no `GITHUB_ACTIONS`.
+const LAPTOP: &[(&str, &str)] = &[
+    ("GITHUB_REPOSITORY", "octo/app"),
+    ("GITHUB_RUN_ID", "42"),
+    ("GITHUB_TOKEN", "t0ken"),
+];
+
+const TTY: Terminal = Terminal {
+    stdout: true,
+    stderr: true,
+};
+
+#[test]
+fn from_a_terminal_it_only_reads_and_prints_text_with_colour_and_progress() {
+    let config = load_on(LAPTOP, Cli::default(), TTY);
+    assert_eq!(
+        config.delivery,
+        Delivery::Print(Print::Text { color: true })
+    );
+    assert!(config.progress);
+    // Even with the runner's files named: writing needs --post.
+    let files = [
+        LAPTOP,
+        &[
+            ("GITHUB_STEP_SUMMARY", "/tmp/s"),
+            ("GITHUB_OUTPUT", "/tmp/o"),
+        ],
+    ]
+    .concat();
+    let config = load_on(&files, Cli::default(), TTY);
+    assert_eq!(
+        config.delivery,
+        Delivery::Print(Print::Text { color: true })
+    );
+}
+
+#[test]
+fn piped_it_prints_markdown_and_shows_no_progress_where_stderr_is_not_a_terminal() {
+    let piped = Terminal {
+        stdout: false,
+        stderr: true,
+    };
+    let config = load_on(LAPTOP, Cli::default(), piped);
+    assert_eq!(config.delivery, Delivery::Print(Print::Markdown));
+    assert!(config.progress, "stderr is still a terminal");
+    let config = load_on(LAPTOP, Cli::default(), Terminal::default());
+    assert!(!config.progress);
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_and_dumb_terminals() {
+    let text = |pairs: &[(&str, &str)], color: ColorChoice, terminal: Terminal| {
+        let cli = Cli {
+            format: Some(Format::Text),
+            color,
+            ..Cli::default()
+        };
+        match load_on(&[LAPTOP, pairs].concat(), cli, terminal).delivery {
+            Delivery::Print(Print::Text { color }) => color,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(text(&[], ColorChoice::Auto, TTY));
+    assert!(!text(&[("NO_COLOR", "1")], ColorChoice::Auto, TTY));
+    assert!(
+        text(&[("NO_COLOR", "")], ColorChoice::Auto, TTY),
+        "empty is unset"
+    );
+    assert!(!text(&[("TERM", "dumb")], ColorChoice::Auto, TTY));
+    assert!(!text(&[], ColorChoice::Auto, Terminal::default()));
+    assert!(text(
+        &[("NO_COLOR", "1")],
+        ColorChoice::Always,
+        Terminal::default()
+    ));
+    assert!(!text(&[], ColorChoice::Never, TTY));
+}
+
+#[test]
+fn post_publishes_from_a_terminal_and_the_summary_goes_where_it_can() {
+    let post = || Cli {
+        post: true,
+        ..Cli::default()
+    };
+    let config = load_on(LAPTOP, post(), TTY);
+    assert_eq!(
+        config.delivery,
+        Delivery::Publish(Publish {
+            summary: Some(SummaryTo::Stdout(Print::Text { color: true })),
+            comment: CommentMode::OnFailure,
+            outputs: None,
+        })
+    );
+    let file = [
+        LAPTOP,
+        &[("GITHUB_STEP_SUMMARY", "/tmp/s"), ("INPUT_SUMMARY", "true")],
+    ]
+    .concat();
+    let config = load_on(&file, post(), Terminal::default());
+    assert!(matches!(
+        config.delivery,
+        Delivery::Publish(Publish {
+            summary: Some(SummaryTo::File(_)),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn inside_actions_nothing_changes() {
+    // A runner's stdout is not a terminal, but even if it were: no text, no colour, no progress.
+    let config = load_on(ACTIONS, Cli::default(), TTY);
+    assert!(matches!(config.delivery, Delivery::Publish(_)));
+    assert!(!config.progress);
+    let dry = Cli {
+        dry_run: true,
+        ..Cli::default()
+    };
+    let config = load_on(ACTIONS, dry, TTY);
+    assert_eq!(config.delivery, Delivery::Print(Print::Markdown));
+    let json = Cli {
+        format: Some(Format::Json),
+        ..Cli::default()
+    };
+    let config = load_on(ACTIONS, json, TTY);
+    assert_eq!(config.delivery, Delivery::Print(Print::Json));
 }

@@ -1,6 +1,6 @@
 //! The digest's text pieces: an excerpt as one block, short names for headings, durations.
 
-use super::MAX_TITLE_CHARS;
+use super::{MAX_NAME_CHARS, MAX_TITLE_CHARS};
 use crate::logs::ExcerptLine;
 
 /// The excerpt's lines as one text: where lines of the log were left out between two shown
@@ -12,10 +12,8 @@ pub(super) fn excerpt_text(lines: &[ExcerptLine]) -> String {
     for line in lines {
         if let Some(p) = previous {
             let skipped = line.line_number.saturating_sub(p + 1);
-            match skipped {
-                0 => {}
-                1 => text.push_str("… 1 line skipped …\n"),
-                n => text.push_str(&format!("… {n} lines skipped …\n")),
+            if skipped > 0 {
+                text.push_str(&format!("… {} skipped …\n", count(skipped, "line")));
             }
         }
         previous = Some(line.line_number);
@@ -28,14 +26,33 @@ pub(super) fn excerpt_text(lines: &[ExcerptLine]) -> String {
     text
 }
 
-/// A heading's form of a name: at most [`MAX_TITLE_CHARS`] characters, `…` where it was cut.
+/// A heading's form of a workflow's name: at most [`MAX_TITLE_CHARS`] characters, `…` where
+/// it was cut.
 pub(super) fn title(name: &str) -> String {
+    capped(name, MAX_TITLE_CHARS)
+}
+
+/// A job's or step's name as shown in a line of text: at most [`MAX_NAME_CHARS`] characters,
+/// `…` where it was cut (a `run:` step is named after its whole script).
+pub fn shown_name(name: &str) -> String {
+    capped(name, MAX_NAME_CHARS)
+}
+
+fn capped(name: &str, max: usize) -> String {
     let name = name.trim();
-    if name.chars().count() <= MAX_TITLE_CHARS {
+    if name.chars().count() <= max {
         return name.to_owned();
     }
-    let cut: String = name.chars().take(MAX_TITLE_CHARS - 1).collect();
+    let cut: String = name.chars().take(max - 1).collect();
     format!("{}…", cut.trim_end())
+}
+
+/// `1 line`, `2 lines`: a count with its noun, whose last word takes an `s` unless it is 1.
+pub fn count(n: u64, singular: &str) -> String {
+    match n {
+        1 => format!("1 {singular}"),
+        n => format!("{n} {singular}s"),
+    }
 }
 
 /// A commit's short form, as GitHub shows it (7 characters).

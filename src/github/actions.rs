@@ -94,10 +94,13 @@ impl GitHub {
     /// Streams a job's log into `sink`, chunk by chunk, never holding the whole log.
     ///
     /// The API answers with a 302 to a short-lived URL on another host; octocrab's
-    /// `follow-redirect` layer follows it without forwarding the `Authorization` header. Two
+    /// `follow-redirect` layer follows it without forwarding the `Authorization` header. Three
     /// faults there are GitHub's, not the user's, and are tried once more: a storage host that
-    /// refuses the link (an expired signature) gets a fresh link from the API, and a download
-    /// that breaks off is downloaded again, skipping the bytes `sink` already has.
+    /// refuses the link (an expired signature) gets a fresh link from the API; a download that
+    /// breaks off is downloaded again; and a download that sends no byte for
+    /// [`RetryPolicy::log_stall`](super::RetryPolicy) (30 s) resumes once. A download after
+    /// the first asks only for the bytes `sink` lacks (`Range`), and skips them itself when the
+    /// host sends the whole log anyway.
     pub async fn stream_job_log(
         &self,
         job_id: u64,
@@ -106,17 +109,21 @@ impl GitHub {
         let route = self.repo_route(&format!("/actions/jobs/{job_id}/logs"));
         let mut delivered: usize = 0;
         let mut asked_fresh_link = false;
+        let mut stalled = false;
         let mut downloads = 0;
         loop {
             downloads += 1;
+            let from = delivered as u64;
+            let reading = Reading::Streamed { from };
+            let operation = "downloading a job log";
             let response = match self
                 .send(
-                    "downloading a job log",
+                    operation,
                     Method::GET,
                     &route,
                     None,
                     Idempotence::Repeatable,
-                    Reading::Streamed,
+                    reading,
                 )
                 .await
             {
@@ -129,15 +136,38 @@ impl GitHub {
                     asked_fresh_link = true;
                     continue;
                 }
+                // Everything was delivered before the stall: the host has nothing more.
+                Err(e) if e.refused(416) && from > 0 => return Ok(()),
+                Err(e) if e.is_stall() && !stalled => {
+                    stalled = true;
+                    tracing::info!("{e}; asking again from byte {delivered}");
+                    continue;
+                }
+                Err(e) if e.is_stall() => return Err(stalled_twice(delivered, self.log_stall())),
                 Err(e) => return Err(unavailable(e)),
             };
-            let mut already_had = delivered;
+            // 206: the host sent only what was asked for; 200: the whole log again.
+            let mut already_had = match response.status() {
+                http::StatusCode::PARTIAL_CONTENT => 0,
+                _ => delivered,
+            };
             let mut body = response.into_body();
             let broke_off = loop {
-                match body.frame().await {
-                    None => return Ok(()),
-                    Some(Err(e)) => break e,
-                    Some(Ok(frame)) => {
+                let frame = tokio::time::timeout(self.log_stall(), body.frame()).await;
+                match frame {
+                    Err(_) if stalled => return Err(stalled_twice(delivered, self.log_stall())),
+                    Err(_) => {
+                        stalled = true;
+                        tracing::info!(
+                            "downloading a job log: no byte for {}s after {delivered} bytes; \
+                             asking again from there",
+                            self.log_stall().as_secs_f32().ceil()
+                        );
+                        break None;
+                    }
+                    Ok(None) => return Ok(()),
+                    Ok(Some(Err(e))) => break Some(e),
+                    Ok(Some(Ok(frame))) => {
                         let Some(data) = frame.data_ref() else {
                             continue;
                         };
@@ -147,6 +177,9 @@ impl GitHub {
                         sink(&data[skip..]);
                     }
                 }
+            };
+            let Some(broke_off) = broke_off else {
+                continue;
             };
             if downloads >= MAX_LOG_DOWNLOADS {
                 return Err(LogUnavailable::Failed(format!(
@@ -174,6 +207,15 @@ impl GitHub {
 /// A job's id, for listings that drop a job an earlier page already gave.
 pub(super) fn job_id(job: &Job) -> Option<u64> {
     Some(job.id)
+}
+
+/// A download that stalled, resumed, and stalled again: the job goes on without its excerpt.
+fn stalled_twice(delivered: usize, stall: std::time::Duration) -> LogUnavailable {
+    LogUnavailable::Failed(format!(
+        "the download stalled twice (no byte for {}s, the second time after resuming at byte \
+         {delivered}); the report went on without it",
+        stall.as_secs_f32().ceil()
+    ))
 }
 
 /// What a refused log download means for the reader. A rate limit explains itself; a refusal

@@ -28,7 +28,15 @@ pub struct RetryPolicy {
     pub max_total_wait: Duration,
     /// The wait after a rate limit that names no time (GitHub: "at least one minute").
     pub unannounced_limit_wait: Duration,
+    /// How long a log download may go without a byte before that attempt ends
+    /// ([`LOG_STALL_TIMEOUT`]; tests make it short).
+    pub log_stall: Duration,
 }
+
+/// A log download that sends no byte for this long has stalled: waiting longer would only
+/// spend the run's `timeout-seconds` on a host that stopped answering (a fixed time, not an
+/// input: a healthy host sends something every few milliseconds).
+pub const LOG_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -37,6 +45,7 @@ impl Default for RetryPolicy {
             base_backoff: Duration::from_secs(1),
             max_total_wait: Duration::from_secs(120),
             unannounced_limit_wait: Duration::from_secs(60),
+            log_stall: LOG_STALL_TIMEOUT,
         }
     }
 }
@@ -81,8 +90,11 @@ pub struct GitHub {
 /// Whether a successful answer's body is read inside the retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
-    /// The body is handed over unread (a log, streamed into the analyzer).
-    Streamed,
+    /// The body is handed over unread (a log, streamed into the analyzer), from byte `from` on
+    /// (a `Range` request when not 0). An attempt that gets no answer within
+    /// [`RetryPolicy::log_stall`] ends with a stalled error (see [`ApiError::is_stall`]),
+    /// which is not retried here: the caller resumes.
+    Streamed { from: u64 },
     /// The whole body is read before the answer counts (JSON).
     Buffered,
 }
@@ -146,8 +158,8 @@ impl GitHub {
     /// Sends one request under the retry policy and returns a successful response, or the error
     /// GitHub gave (with route, status, message and request id). With [`Reading::Buffered`] the
     /// body is read inside the retry, so a connection reset in the middle of it is retried like
-    /// one before the headers; with [`Reading::Streamed`] (a log) a reset after the headers is
-    /// the caller's to handle.
+    /// one before the headers; with [`Reading::Streamed`] (a log) a reset or a stall after the
+    /// headers is the caller's to handle.
     pub async fn send(
         &self,
         operation: &'static str,
@@ -168,8 +180,12 @@ impl GitHub {
                 None => return Err(ApiError::timed_out(operation, &method, route)),
             };
             let (error, retry_in) = match exchanged {
-                Ok(response) if response.status().is_success() => return Ok(response),
-                Ok(response) => {
+                Err(Stalled) => {
+                    let secs = self.retry.log_stall.as_secs_f32().ceil();
+                    return Err(ApiError::stalled(operation, &method, route, secs));
+                }
+                Ok(Ok(response)) if response.status().is_success() => return Ok(response),
+                Ok(Ok(response)) => {
                     let server_error = response.status().is_server_error();
                     let answered_by = self.foreign_host(&response);
                     let mut error =
@@ -185,7 +201,7 @@ impl GitHub {
                     };
                     (error, wait)
                 }
-                Err(error) => (
+                Ok(Err(error)) => (
                     ApiError::transport(operation, &method, route, &error),
                     may_repeat.then(|| self.backoff(attempt)),
                 ),
@@ -214,13 +230,32 @@ impl GitHub {
         }
     }
 
-    /// One try: the request, and with [`Reading::Buffered`] its whole body.
+    /// One try: the request, and with [`Reading::Buffered`] its whole body. A streamed read
+    /// (a GET, a log) that gets no answer within [`RetryPolicy::log_stall`] has [`Stalled`].
     async fn attempt(
         &self,
         method: &Method,
         route: &str,
         body: Option<&serde_json::Value>,
         reading: Reading,
+    ) -> Result<Result<Response, octocrab::Error>, Stalled> {
+        match reading {
+            Reading::Streamed { from } => {
+                let request = self.octo._get_with_headers(route, range_from(from));
+                tokio::time::timeout(self.retry.log_stall, request)
+                    .await
+                    .map_err(|_| Stalled)
+            }
+            Reading::Buffered => Ok(self.exchange(method, route, body).await),
+        }
+    }
+
+    /// A buffered request: the answer and, when it succeeded, its whole body.
+    async fn exchange(
+        &self,
+        method: &Method,
+        route: &str,
+        body: Option<&serde_json::Value>,
     ) -> Result<Response, octocrab::Error> {
         let response = match *method {
             Method::GET => self.octo._get(route).await,
@@ -229,7 +264,7 @@ impl GitHub {
             Method::DELETE => self.octo._delete(route, body).await,
             _ => unreachable!("no other method is used"),
         }?;
-        if reading == Reading::Streamed || !response.status().is_success() {
+        if !response.status().is_success() {
             return Ok(response);
         }
         let (parts, body) = response.into_parts();
@@ -243,6 +278,11 @@ impl GitHub {
         let uri = &response.extensions().get::<RequestUri>()?.0;
         let host = uri.authority()?;
         (Some(host) != self.api_authority.as_ref()).then(|| host.host().to_owned())
+    }
+
+    /// How long a log download may go without a byte ([`RetryPolicy::log_stall`]).
+    pub(super) fn log_stall(&self) -> Duration {
+        self.retry.log_stall
     }
 
     /// Runs `work` until the run's deadline; `None` when the deadline came first.
@@ -294,6 +334,20 @@ impl GitHub {
         *waited = total;
         true
     }
+}
+
+/// A streamed request that got no answer within [`RetryPolicy::log_stall`].
+pub(super) struct Stalled;
+
+/// `Range: bytes=FROM-` when resuming a download, nothing for a download from the start.
+fn range_from(from: u64) -> Option<http::HeaderMap> {
+    (from > 0).then(|| {
+        let mut headers = http::HeaderMap::new();
+        let value = http::HeaderValue::from_str(&format!("bytes={from}-"))
+            .expect("a number is a valid header value");
+        headers.insert(http::header::RANGE, value);
+        headers
+    })
 }
 
 fn graphql_url(api_url: &str) -> String {

@@ -24,6 +24,8 @@ pub struct ApiError {
     /// The host that gave the answer when a redirect led away from the API (a log's storage
     /// host): the token was never sent there, so its permissions are not the cause.
     pub answered_by: Option<String>,
+    /// No byte came within the stall time of a streamed read ([`ApiError::stalled`]).
+    pub stalled: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -92,6 +94,7 @@ impl ApiError {
             request_id,
             rate_limit,
             answered_by: None,
+            stalled: false,
         }
     }
 
@@ -112,6 +115,7 @@ impl ApiError {
             hint: None,
             rate_limit: None,
             answered_by: None,
+            stalled: false,
         }
     }
 
@@ -136,6 +140,24 @@ impl ApiError {
         .with_hint(
             "The `timeout-seconds` input bounds the whole run; raise it if GitHub is slow today",
         )
+    }
+
+    /// A streamed read that got no byte for `secs` seconds: the caller may resume it.
+    pub(super) fn stalled(
+        operation: &'static str,
+        method: &Method,
+        route: &str,
+        secs: f32,
+    ) -> Self {
+        let mut error =
+            Self::without_status(operation, method, route, &format!("no byte for {secs}s"));
+        error.stalled = true;
+        error
+    }
+
+    /// Whether the call ended because the answer stalled ([`ApiError::stalled`]).
+    pub fn is_stall(&self) -> bool {
+        self.stalled
     }
 
     pub(super) fn unparsable(

@@ -14,5 +14,5 @@ pub mod rate_limit;
 pub mod runs;
 
 pub use actions::LogUnavailable;
-pub use client::{GitHub, Idempotence, Reading, Repo, RetryPolicy};
+pub use client::{GitHub, Idempotence, Reading, Repo, RetryPolicy, LOG_STALL_TIMEOUT};
 pub use error::ApiError;

@@ -1,13 +1,16 @@
 //! The sticky PR comment, end to end: which PR, whether to write, as whom, and what a failure
 //! means for the run (a warning, never the end of the report).
 
+use std::io::Write;
+
 use crate::config::{CommentMode, Config};
 use crate::digest::Digest;
 use crate::github::models::PullRequest;
 use crate::github::pulls::is_commit_sha;
 use crate::github::{ApiError, GitHub};
 use crate::publish::sticky::{Sticky, Written};
-use crate::render::Stamp;
+use crate::publish::{Delivered, Target};
+use crate::render::{marker, Stamp};
 
 /// The login of `GITHUB_TOKEN` (and the identity our comments carry inside Actions).
 pub const ACTIONS_BOT: &str = "github-actions[bot]";
@@ -38,21 +41,28 @@ pub enum Action {
     Write { pr: u64, create: bool },
 }
 
-/// Decides whether and where to comment: `comment` mode, the digest's conclusion, the PR.
-pub async fn plan(config: &Config, github: &GitHub, digest: &Digest) -> Plan {
+/// What the plan reads of the run, known before its logs are: the conclusion its jobs give
+/// (`crate::digest::conclusion`) and the commit it built.
+pub struct RunFacts<'a> {
+    pub conclusion: &'a str,
+    pub head_sha: Option<&'a str>,
+}
+
+/// Decides whether and where to comment: `comment` mode, the run's conclusion, the PR.
+pub async fn plan(config: &Config, mode: CommentMode, github: &GitHub, run: RunFacts<'_>) -> Plan {
     let skip = |why: String| Plan {
         action: Action::Skip(why),
         base_branch: None,
     };
-    let create = match config.comment {
+    let create = match mode {
         CommentMode::Never => return skip("`comment: never`".into()),
         CommentMode::Always => true,
-        CommentMode::OnFailure => match on_failure(digest) {
+        CommentMode::OnFailure => match on_failure(run.conclusion) {
             Ok(create) => create,
             Err(why) => return skip(why.into()),
         },
     };
-    match find_pr(config, github, digest).await {
+    match find_pr(config, github, run.head_sha).await {
         Ok(Some(found)) => Plan {
             action: Action::Write {
                 pr: found.number,
@@ -75,6 +85,34 @@ pub async fn plan(config: &Config, github: &GitHub, digest: &Digest) -> Plan {
             base_branch: None,
         },
     }
+}
+
+/// The comment delivery: writes the comment as the plan says, and tells why not when it
+/// deliberately does not (an info line on stdout, where the step's log shows it).
+pub(super) async fn deliver(
+    digest: &Digest,
+    target: Target<'_>,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<Delivered> {
+    let mut delivered = Delivered::default();
+    let (Some(github), Some(plan)) = (target.github, target.plan) else {
+        return Ok(delivered);
+    };
+    let written = match plan.action {
+        Action::Skip(why) => Ok(Published::Skipped(why)),
+        Action::Warn(warning) => Err(warning),
+        Action::Write { pr, create } => {
+            let body = target.renderer.comment(digest, &target.comment_key)?;
+            let marker = marker(&target.comment_key);
+            write(github, digest, pr, create, &body, &marker).await
+        }
+    };
+    match written {
+        Ok(Published::Written(url)) => delivered.comment_url = Some(url),
+        Ok(Published::Skipped(why)) => writeln!(stdout, "failure-digest: {why}")?,
+        Err(warning) => delivered.degraded.push(warning),
+    }
+    Ok(delivered)
 }
 
 /// Creates or updates the sticky comment on `pr`. `Err` is the warning to give.
@@ -129,10 +167,10 @@ fn fork_pr_expected(config: &Config) -> Option<String> {
 /// "resolved" (`false`), or leave the PR alone (why). Only a finished run may resolve, and only
 /// a failure opens a comment: a cancelled run (superseded by a newer push, most often) and a run
 /// whose jobs are still running explain nothing yet.
-fn on_failure(digest: &Digest) -> Result<bool, &'static str> {
-    match digest.conclusion.as_str() {
+fn on_failure(conclusion: &str) -> Result<bool, &'static str> {
+    match conclusion {
         "success" => Ok(false),
-        _ if digest.is_red() => Ok(true),
+        _ if crate::digest::is_red(conclusion) => Ok(true),
         "cancelled" => Err(
             "the run was cancelled and nothing failed: a cancellation explains \
                            nothing, so the PR comment is left as it is",
@@ -166,7 +204,7 @@ impl From<&PullRequest> for FoundPr {
 async fn find_pr(
     config: &Config,
     github: &GitHub,
-    digest: &Digest,
+    head_sha: Option<&str>,
 ) -> Result<Option<FoundPr>, ApiError> {
     let from_event = config.pr_number.or(config.event.pr_number).or_else(|| {
         let run = config.event.triggering_run.as_ref()?;
@@ -184,7 +222,7 @@ async fn find_pr(
     // The reported run's own head first: with `run-id` naming another run, the event's and
     // GITHUB_SHA are the reporter's commit, not the one reported on.
     let candidates = [
-        digest.run.head_sha.as_deref(),
+        head_sha,
         config.event.head_sha.as_deref(),
         config.sha.as_deref(),
     ];

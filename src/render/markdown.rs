@@ -169,7 +169,7 @@ pub fn inline_capped(text: &str, max_chars: usize) -> String {
 }
 
 /// One line, single spaces, trimmed; control and bidi characters replaced.
-fn normalize_inline(text: &str) -> String {
+pub fn normalize_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
@@ -192,7 +192,7 @@ fn normalize_inline(text: &str) -> String {
 
 /// Explicit bidirectional formatting characters ("Trojan Source"): they can make a name display
 /// as something else.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod markdown;
 mod partials;
 pub mod stamp;
+pub mod text;
 
 use std::path::PathBuf;
 
@@ -81,12 +82,16 @@ impl Renderer {
     }
 
     /// The comment body: the sticky marker on the first line, the run's [`Stamp`] on the
-    /// second, then the template, fitted to [`COMMENT_LIMIT_CHARS`].
+    /// second (a log file has no run to stamp), then the template, fitted to
+    /// [`COMMENT_LIMIT_CHARS`].
     pub fn comment(&self, digest: &Digest, key: &str) -> anyhow::Result<String> {
         let mut compact = digest.clone();
         compact.cap_excerpts(COMMENT_EXCERPT_LINES);
         let digest = &compact;
-        let head = format!("{}\n{}", marker(key), Stamp::of(&digest.run).line());
+        let head = match digest.log_file {
+            Some(_) => marker(key),
+            None => format!("{}\n{}", marker(key), Stamp::of(&digest.run).line()),
+        };
         let room = COMMENT_LIMIT_CHARS - head.chars().count() - 1;
         let body = budget::fit(digest, budget::Limit::Chars(room), |d| {
             self.render(COMMENT, d)

@@ -66,7 +66,7 @@ fn the_comment_starts_with_the_marker() {
         comment.starts_with("<!-- failure-digest:CI -->\n"),
         "{comment}"
     );
-    assert!(comment.contains("1 of 1 jobs failed"), "{comment}");
+    assert!(comment.contains("1 of 1 job failed"), "{comment}");
 }
 
 #[test]

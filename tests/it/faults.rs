@@ -194,7 +194,7 @@ async fn forbidden_annotations_are_one_warning_naming_the_permission() {
     let degraded = outcome.unwrap().degraded;
     assert_eq!(degraded.len(), 1, "{degraded:?}");
     assert!(
-        degraded[0].contains("and 1 other job(s)") && degraded[0].contains("checks: read"),
+        degraded[0].contains("and 1 other job:") && degraded[0].contains("checks: read"),
         "{degraded:?}"
     );
 }

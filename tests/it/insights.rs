@@ -220,7 +220,7 @@ async fn a_failure_shared_with_the_base_branch_is_not_new() {
     assert!(summary.contains("also failing on main"), "{summary}");
     assert!(summary.contains("new in this PR"), "{summary}");
     assert!(
-        summary.contains("1 failed job(s) also failing there, 1 new in this PR"),
+        summary.contains("1 failed job also failing there, 1 new in this PR"),
         "{summary}"
     );
 }

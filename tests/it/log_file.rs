@@ -154,3 +154,83 @@ fn a_missing_file_or_a_green_log_alone_is_an_error_that_names_the_fix() {
         .unwrap();
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn a_log_files_markdown_reads_as_written_for_a_file() {
+    let dir = files();
+    let out = binary()
+        .args([
+            "--log",
+            "fail.log",
+            "--max-lines",
+            "1",
+            "--format",
+            "markdown",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (summary, comment) = text.split_once("\n----- comment -----\n").unwrap();
+    assert!(summary.starts_with("## ❌ fail.log\n"), "{summary}");
+    // No sections in the file: the failure is where the log ends.
+    assert!(
+        summary.contains("Failed at the end of the log."),
+        "{summary}"
+    );
+    assert!(summary.contains("left out; see fail.log.*"), "{summary}");
+    for line in summary.lines() {
+        assert!(
+            !line.contains("|  |") && !line.ends_with("| |"),
+            "an empty cell: {line}"
+        );
+    }
+    for dead in ["run details", "full log", "jobs failed", "0 passed"] {
+        assert!(!summary.contains(dead), "{dead}: {summary}");
+    }
+    assert!(
+        !comment.contains("failure-digest-run:"),
+        "no empty run stamp: {comment}"
+    );
+    assert!(!comment.contains("Full summary of the run"), "{comment}");
+    assert!(
+        comment.contains("failed at the end of the log"),
+        "{comment}"
+    );
+}
+
+#[test]
+fn one_line_left_out_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("two.log"),
+        "error: first failure\nerror: second failure\n",
+    )
+    .unwrap();
+    let out = binary()
+        .args(["--log", "two.log", "--max-lines", "1", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let digest = json_of(&out);
+    assert_eq!(digest["failed_jobs"][0]["excerpt_omitted"], 1, "{digest}");
+    assert_eq!(digest["log_file"], "two.log");
+    for format in ["markdown", "text"] {
+        let out = binary()
+            .args(["--log", "two.log", "--max-lines", "1", "--format", format])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("1 more line of the failure left out"),
+            "{format}: {text}"
+        );
+        assert!(!text.contains("1 more lines"), "{format}: {text}");
+    }
+}

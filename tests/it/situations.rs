@@ -311,3 +311,68 @@ async fn workflows_whose_names_differ_only_in_punctuation_keep_their_own_comment
         .unwrap()
         .starts_with("<!-- failure-digest:pre%2Dcommit -->"));
 }
+
+/// A `run:` step is named after its whole script: a 600-character job or step name is cut to
+/// 120 characters in every heading, table cell and comment line, and kept whole in the link's
+/// title and the JSON.
+#[tokio::test]
+async fn names_of_any_length_are_capped_where_shown_and_kept_whole_in_the_data() {
+    let server = MockServer::start().await;
+    fail_on_unexpected(&server).await;
+    let long_job = format!("test {}", "j".repeat(600));
+    let long_step = format!("Run {}", "s".repeat(600));
+    let mut failed = job(2, &long_job, "failure", Some(4));
+    failed["steps"][3]["name"] = json!(long_step);
+    let log = failed_step_log(&["error: boom"]);
+    mount_jobs_and_logs(
+        &server,
+        vec![job(1, "build", "success", None), failed],
+        &[(2, &log)],
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = actions_env(&server, dir.path());
+    env.insert("INPUT_PR-NUMBER".into(), "2".into());
+    env.remove("INPUT_COMMENT");
+    let thread = Thread::new(&server, 2, vec![]);
+    thread.mount(&server, CREATE).await;
+    let (outcome, _) = run_with_env(&env).await;
+    let outcome = outcome.unwrap();
+    assert_eq!(
+        outcome.digest.failed_jobs[0].name, long_job,
+        "the data keeps it"
+    );
+    assert_eq!(
+        outcome.digest.failed_jobs[0].failing_step.as_deref(),
+        Some(&*long_step)
+    );
+    let comment = thread.with_marker(MARKER)[0]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let summary = summary(&dir);
+    for text in [&summary, &comment] {
+        // Shown text, not the link's title: a line holds at most the cut names.
+        for line in text.lines() {
+            let shown = line.split(" \"").next().unwrap_or(line);
+            assert!(!shown.contains(&"j".repeat(120)), "{line}");
+            assert!(!line.contains(&"s".repeat(120)), "{line}");
+        }
+        assert!(
+            text.contains(&format!("test {}…", "j".repeat(114))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{long_job}\")")),
+            "the full name in the title: {text}"
+        );
+    }
+    assert!(
+        summary.contains(&format!("**Run {}…**", "s".repeat(115))),
+        "{summary}"
+    );
+    assert!(
+        comment.contains(&format!("*Run {}…*", "s".repeat(115))),
+        "{comment}"
+    );
+}

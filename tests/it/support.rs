@@ -107,6 +107,7 @@ pub fn fast_retry() -> RetryPolicy {
         base_backoff: Duration::from_millis(10),
         max_total_wait: Duration::from_secs(5),
         unannounced_limit_wait: Duration::from_millis(20),
+        log_stall: Duration::from_secs(5),
     }
 }
 
@@ -120,12 +121,21 @@ pub async fn run_with_cli(
     cli: &Cli,
     env: &HashMap<String, String>,
 ) -> (anyhow::Result<Outcome>, String) {
+    run_with_policy(cli, env, fast_retry()).await
+}
+
+/// [`run_with_cli`] under `retry` (a short `log_stall`, say).
+pub async fn run_with_policy(
+    cli: &Cli,
+    env: &HashMap<String, String>,
+    retry: RetryPolicy,
+) -> (anyhow::Result<Outcome>, String) {
     let config = match Config::load(cli, &|name: &str| env.get(name).cloned()) {
         Ok(config) => config,
         Err(error) => return (Err(error), String::new()),
     };
     let mut stdout = Vec::new();
-    let result = app::run(&config, fast_retry(), &mut stdout).await;
+    let result = app::run(&config, retry, &mut stdout).await;
     (result, String::from_utf8(stdout).unwrap())
 }
 
@@ -176,11 +186,20 @@ pub async fn mount_jobs_and_logs(server: &MockServer, jobs: Vec<Value>, logs: &[
 
 /// Job `id`'s log (downloaded once) and its check run without annotations.
 pub async fn mount_log(server: &MockServer, id: u64, log: &str) {
+    mount_slow_log(server, id, log, Duration::ZERO, 1).await;
+}
+
+/// [`mount_log`], the log answered after `delay` and downloaded `times` times.
+pub async fn mount_slow_log(server: &MockServer, id: u64, log: &str, delay: Duration, times: u64) {
     use wiremock::matchers::{method, path};
     Mock::given(method("GET"))
         .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/{id}/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .expect(1)
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(log)
+                .set_delay(delay),
+        )
+        .expect(times)
         .mount(server)
         .await;
     Mock::given(method("GET"))

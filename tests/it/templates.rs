@@ -2,7 +2,7 @@
 //! README's example template renders.
 
 use failure_digest::app;
-use failure_digest::cli::{Cli, Format};
+use failure_digest::cli::{Cli, ColorChoice, Format};
 use failure_digest::config::Config;
 use failure_digest::digest::Digest;
 
@@ -51,7 +51,7 @@ async fn every_documented_field_exists_in_the_context() {
         "the README's context table was not found: {fields:?}"
     );
     let (digest, _) = replayed(Cli {
-        format: Format::Json,
+        format: Some(Format::Json),
         ..Cli::default()
     })
     .await;
@@ -148,27 +148,42 @@ async fn the_readme_examples_are_the_replays_real_output() {
     let (summary, comment) = printed
         .split_once("\n----- comment -----\n")
         .expect("both parts");
+    let (_, text) = replayed(Cli {
+        format: Some(Format::Text),
+        color: ColorChoice::Never,
+        ..Cli::default()
+    })
+    .await;
+    let text = format!("```text\n{text}```\n");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let mut readme = std::fs::read_to_string(path).unwrap();
     let mut stale = Vec::new();
-    for (name, text) in [("replay-summary", summary), ("replay-comment", comment)] {
+    for (name, text) in [
+        ("replay-summary", summary),
+        ("replay-comment", comment),
+        ("replay-text", &text),
+    ] {
         let (start, end) = (
             format!("<!-- {name}:start -->\n"),
             format!("<!-- {name}:end -->"),
         );
         let from = readme.find(&start).expect("start marker") + start.len();
         let to = readme.find(&end).expect("end marker");
-        let quoted: String = text
-            .trim_end()
-            .lines()
-            .map(|line| {
-                if line.is_empty() {
-                    ">\n".to_owned()
-                } else {
-                    format!("> {line}\n")
-                }
-            })
-            .collect();
+        let quoted: String = match name {
+            // Text is shown as it is, in a code block.
+            "replay-text" => text.to_owned(),
+            _ => text
+                .trim_end()
+                .lines()
+                .map(|line| {
+                    if line.is_empty() {
+                        ">\n".to_owned()
+                    } else {
+                        format!("> {line}\n")
+                    }
+                })
+                .collect(),
+        };
         if readme[from..to] != quoted {
             stale.push(name);
             readme.replace_range(from..to, &quoted);

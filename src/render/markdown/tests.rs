@@ -301,6 +301,41 @@ fn handlebars_truncate_and_link_helpers() {
 }
 
 #[test]
+fn handlebars_count_and_short_helpers_and_a_capped_links_title() {
+    let hb = registry();
+    let long = format!("test {}\"|", "x".repeat(300));
+    let data = serde_json::json!({"one": 1, "two": 2, "long": long, "url": "https://h/job/2"});
+    let render = |t: &str| hb.render_template(t, &data).unwrap();
+    assert_eq!(render("{{count one \"more line\"}}"), "1 more line");
+    assert_eq!(render("{{count two \"more line\"}}"), "2 more lines");
+    assert!(hb.render_template("{{count long \"x\"}}", &data).is_err());
+    assert_eq!(render("{{short long}}"), inline_capped(&long, 120));
+    assert_eq!(
+        render("{{short long}}")
+            .chars()
+            .filter(|c| *c == 'x')
+            .count(),
+        114
+    );
+    let link = render("{{link long url}}");
+    let shown = inline_capped(&long, 120);
+    assert_eq!(
+        link,
+        format!("[{shown}](https://h/job/2 \"{}\")", inline(&long))
+    );
+    let parser = pulldown_cmark::Parser::new(&link);
+    let title = parser
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { title, .. }) => Some(title),
+            _ => None,
+        })
+        .next()
+        .expect("one link");
+    assert_eq!(&*title, long.as_str(), "the whole name, decoded");
+    assert_eq!(render("{{link \"short\" url}}"), "[short](https://h/job/2)");
+}
+
+#[test]
 fn a_leading_number_and_parenthesis_is_not_a_list_item() {
     assert_eq!(inline("1) boot"), "1&#41; boot");
     assert_eq!(inline("v1) boot"), "v1) boot");
