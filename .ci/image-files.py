@@ -19,9 +19,10 @@ import tempfile
 
 BINARY = "failure-digest"
 CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt"
-# Made by the engine in every container, not part of the image.
-ENGINE_FILES = {".dockerenv", "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab",
-                "run/.containerenv"}
+# Made by the engine in every container, not part of the image: docker's init layer (moby's
+# daemon/initlayer) and podman's /run/.containerenv.
+ENGINE_FILES = {".dockerenv", "dev/console", "etc/hostname", "etc/hosts", "etc/resolv.conf",
+                "etc/mtab", "run/.containerenv"}
 # Debian's and alpine's bundles hold about 140; a CA bundle of a handful is not the real one.
 MIN_CAS = 100
 PT_INTERP = 3
@@ -43,8 +44,9 @@ def interpreter(elf):
         at = phoff + i * phentsize
         p_type, = struct.unpack_from(order + "I", elf, at)
         if p_type == PT_INTERP:
-            offset, = struct.unpack_from(order + ("Q" if wide else "I"), elf, at + (8 if wide else 4))
-            size, = struct.unpack_from(order + ("Q" if wide else "I"), elf, at + (32 if wide else 16))
+            word = order + ("Q" if wide else "I")
+            offset, = struct.unpack_from(word, elf, at + (8 if wide else 4))
+            size, = struct.unpack_from(word, elf, at + (32 if wide else 16))
             return elf[offset:offset + size].rstrip(b"\0").decode()
     return None
 
