@@ -63,7 +63,7 @@ def action_inputs(action, given, token):
             if value.strip() == "${{ github.token }}":
                 value = token
             elif "${{" in value:
-                raise SystemExit(f"as_runner: input `{name}`: cannot evaluate the default {value!r}")
+                raise SystemExit(f"as_runner: input `{name}`: cannot evaluate {value!r}")
         env["INPUT_" + name.replace(" ", "_").upper()] = value
     unknown = set(given) - set(action.get("inputs") or {})
     if unknown:
@@ -146,7 +146,7 @@ def run_action(engine, image, action_yml, root, github, runner, inputs, token, e
 
 
 def parse_outputs(text):
-    """$GITHUB_OUTPUT's `name=value` and `name<<DELIM` … `DELIM` entries, as the runner reads them."""
+    """$GITHUB_OUTPUT's `name=value` and `name<<DELIM` … `DELIM` entries, as the runner reads."""
     outputs = {}
     lines = text.split("\n")
     i = 0

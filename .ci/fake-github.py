@@ -113,8 +113,8 @@ def handler(fake, host):
             answer = fake.api(method, path, body) if host == "api" else fake.blob(method, path)
             if answer is None:
                 entry["unexpected"] = True
-                message = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
-                answer = json_answer(404, message)
+                answer = json_answer(404, {"message": "Not Found",
+                                           "documentation_url": "https://docs.github.com/rest"})
             fake.record(entry)
             status, headers, payload = answer
             self.send_response(status)
