@@ -71,11 +71,13 @@ def action_inputs(action, given, token):
     return env
 
 
-def run_action(engine, image, action_yml, root, github, runner, inputs, token, event):
+def run_action(engine, image, action_yml, root, github, runner, inputs, token, event,
+               read_only_mounts=()):
     """Runs `image` as the step `uses:` of `action_yml` would, under the runner's layout in `root`.
 
     `github` and `runner` are the contexts (keys as in workflow expressions); paths in them
     that the runner sets (workspace, event, file commands) are filled in here.
+    `read_only_mounts`: (host path, container path) pairs the runner would not add (a check's).
     """
     action = yaml.safe_load(Path(action_yml).read_text())
     runs = action["runs"]
@@ -134,6 +136,8 @@ def run_action(engine, image, action_yml, root, github, runner, inputs, token, e
     command += ["--network", "host"]
     for host, container in mounts:
         command += ["-v", f"{host}:{container}"]
+    for host, container in read_only_mounts:
+        command += ["-v", f"{host}:{container}:ro"]
     command.append(image)
     command += [str(arg) for arg in runs.get("args") or []]
 

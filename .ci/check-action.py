@@ -2,7 +2,7 @@
 """Runs the image as GitHub's runner runs the README's quick start (`uses:` with no `with:`, in a
 `report` job of a `pull_request` run) against the fake GitHub of .ci/fake-github.py, and checks
 what a user would see: the step summary, the step's outputs, the PR comment, and that the token
-went to the API host only.
+went to the API host only. Then once more over https://, to see the binary's TLS client work.
 
 Usage: check-action.py --image IMAGE [--engine 'podman --runtime /usr/sbin/runc'] [--root DIR]
 Needs PyYAML (for action.yml); .ci/container runs it from its venv.
@@ -29,6 +29,8 @@ PR = 2
 TOKEN = "ghs_fakeTokenForTheContainerCheck0123456789"
 # tests/data/openapi-issue-comment.json: what the fake answers to the comment's POST.
 COMMENT_URL = "https://github.com/octocat/Hello-World/issues/1347#issuecomment-1"
+# Where rustls-native-certs looks first on Linux, and the image keeps its bundle.
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 # What the replay's failed jobs print (logs/31012.log, logs/31013.log).
 EVIDENCE = ["2 of 5 jobs failed", "clippy", "test (ubuntu-latest, stable)"]
 
@@ -45,25 +47,41 @@ class Checks:
                 print("    " + str(detail).replace("\n", "\n    ")[:4000])
 
 
-def start_fake(root, workdir):
-    record = workdir / "requests.jsonl"
-    ports = workdir / "ports"
-    fake = subprocess.Popen([
-        sys.executable, str(root / ".ci" / "fake-github.py"), "--root", str(root), "--repo", REPO,
-        "--pr", str(PR), "--run-id", RUN_ID, "--record", str(record), "--ports", str(ports)])
-    for _ in range(100):
-        if ports.exists():
-            api, blob = ports.read_text().split()
-            return fake, record, int(api), int(blob)
-        if fake.poll() is not None:
-            raise SystemExit("container: the fake GitHub did not start")
-        time.sleep(0.1)
-    fake.kill()
-    raise SystemExit("container: the fake GitHub did not start within 10 s")
+class FakeGitHub:
+    """.ci/fake-github.py in the background, for one scenario (its own record of requests)."""
+
+    def __init__(self, root, workdir, tls=None):
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.record = workdir / "requests.jsonl"
+        ports = workdir / "ports"
+        command = [sys.executable, str(root / ".ci" / "fake-github.py"), "--root", str(root),
+                   "--repo", REPO, "--pr", str(PR), "--run-id", RUN_ID,
+                   "--record", str(self.record), "--ports", str(ports)]
+        self.process = subprocess.Popen(command + (["--tls", *map(str, tls)] if tls else []))
+        for _ in range(100):
+            if ports.exists():
+                self.ports = [int(port) for port in ports.read_text().split()]
+                return
+            if self.process.poll() is not None:
+                raise SystemExit("container: the fake GitHub did not start")
+            time.sleep(0.1)
+        self.process.kill()
+        raise SystemExit("container: the fake GitHub did not start within 10 s")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def requests(self):
+        if not self.record.exists():
+            return []
+        return [json.loads(line) for line in self.record.read_text().splitlines()]
 
 
-def contexts(api_port):
-    api = f"http://127.0.0.1:{api_port}"
+def contexts(api):
     github = {
         "action": "__failure-digest_failure-digest", "action_ref": "v1",
         "action_repository": "failure-digest/failure-digest", "actor": "Codertocat",
@@ -135,6 +153,70 @@ def check(run, requests, blob_port, checks):
     checks.expect(TOKEN not in run.stdout + run.stderr, "the token is not printed")
 
 
+def tls_material(directory):
+    """A throwaway CA and a certificate it signs for 127.0.0.1 (openssl CLI): (ca, cert, key)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = directory / "ca.pem", directory / "ca.key"
+    cert, key, extensions = directory / "server.pem", directory / "server.key", directory / "ext"
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    quiet = {"check": True, "capture_output": True}
+    subprocess.run(["openssl", "req", "-x509", *ec, "-keyout", ca_key, "-out", ca, "-days", "1",
+                    "-subj", "/CN=failure-digest CI throwaway CA",
+                    "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign"], **quiet)
+    extensions.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                          "extendedKeyUsage=serverAuth\n")
+    csr = subprocess.run(["openssl", "req", "-new", *ec, "-keyout", key, "-subj", "/CN=127.0.0.1"],
+                         **quiet).stdout
+    subprocess.run(["openssl", "x509", "-req", "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                    "-days", "1", "-extfile", extensions, "-out", cert], input=csr, **quiet)
+    return ca, cert, key
+
+
+def image_bundle(engine, image, destination):
+    """Copies the image's CA bundle out (fails when it has none)."""
+    container = subprocess.run(engine + ["create", image], check=True, capture_output=True,
+                               text=True).stdout.strip()
+    try:
+        subprocess.run(engine + ["cp", f"{container}:{CA_BUNDLE}", str(destination)], check=True)
+    finally:
+        subprocess.run(engine + ["rm", container], check=True, capture_output=True)
+
+
+def pull_request_run(engine, image, root, workdir, checks):
+    """The README's quick start on a pull_request run, over plain HTTP (as a GHES test might)."""
+    with FakeGitHub(root, workdir / "pr") as fake:
+        github, runner = contexts(f"http://127.0.0.1:{fake.ports[0]}")
+        run = run_action(engine, image, root / "action.yml", workdir / "pr" / "runner", github,
+                         runner, {}, TOKEN, event(root))
+    print("container: " + shlex.join(run.command))
+    check(run, fake.requests(), fake.ports[1], checks)
+
+
+def tls_run(engine, image, root, workdir, checks):
+    """The same step against an https:// API whose certificate a throwaway CA signed: the image's
+    CA bundle with that CA appended is mounted where the image keeps its bundle. So the static
+    binary's TLS client (rustls, ring) completes a handshake, with roots read from that path.
+    GitHub's real roots cannot be tried offline: that part rests on the bundle's own checks."""
+    ca, cert, key = tls_material(workdir / "tls")
+    bundle = workdir / "tls" / "bundle.pem"
+    image_bundle(engine, image, bundle)
+    bundle.write_text(bundle.read_text().rstrip("\n") + "\n" + ca.read_text())
+    with FakeGitHub(root, workdir / "tls", tls=(cert, key)) as fake:
+        github, runner = contexts(f"https://127.0.0.1:{fake.ports[2]}")
+        run = run_action(engine, image, root / "action.yml", workdir / "tls" / "runner", github,
+                         runner, {}, TOKEN, event(root), read_only_mounts=[(bundle, CA_BUNDLE)])
+    listed = [r for r in fake.requests() if r["host"] == "api-tls"
+              and r["path"].startswith(f"/repos/{REPO}/actions/runs/{RUN_ID}/attempts/1/jobs")]
+    checks.expect(bool(listed), "over https://, the image's TLS client lists the jobs",
+                  f"exit {run.returncode}\n{run.stderr}")
+    checks.expect(run.returncode == 0, "over https://, the step exits 0", run.stderr)
+
+
+def event(root):
+    return (root / "tests" / "data" / "events" / "pull_request.opened.json").read_text()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--image", required=True)
@@ -143,21 +225,10 @@ def main():
     args = parser.parse_args()
     root = args.root.resolve()
     checks = Checks()
+    engine = shlex.split(args.engine)
     with tempfile.TemporaryDirectory(prefix="fd-container-") as tmp:
-        workdir = Path(tmp)
-        fake, record, api_port, blob_port = start_fake(root, workdir)
-        try:
-            github, runner = contexts(api_port)
-            event = (root / "tests" / "data" / "events" / "pull_request.opened.json").read_text()
-            run = run_action(shlex.split(args.engine), args.image, root / "action.yml",
-                             workdir / "runner", github, runner, {}, TOKEN, event)
-        finally:
-            fake.terminate()
-            fake.wait(timeout=10)
-        print("container: " + shlex.join(run.command))
-        requests = [json.loads(line) for line in record.read_text().splitlines()] \
-            if record.exists() else []
-        check(run, requests, blob_port, checks)
+        pull_request_run(engine, args.image, root, Path(tmp), checks)
+        tls_run(engine, args.image, root, Path(tmp), checks)
     if checks.failed:
         print(f"container: {len(checks.failed)} check(s) failed", file=sys.stderr)
         return 1

@@ -14,6 +14,9 @@ uses, answered with the shapes the end-to-end tests serve, and a second host for
   GraphQL's `viewer` (whose comments are ours) answers `github-actions`.
 - Anything else answers 404 in GitHub's shape and is recorded as unexpected.
 
+With --tls CERT KEY the API also listens with TLS on a third port (the same routes; requests
+recorded as host api-tls), for the check that the image's TLS client works.
+
 Every request is appended to --record as one JSON object per line: host (api|blob), method,
 path, the Authorization header (or null) and, for a POST, the body. .ci/container reads it.
 Standard library only; it serves until it is terminated.
@@ -22,6 +25,7 @@ Standard library only; it serves until it is terminated.
 import argparse
 import json
 import re
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -110,7 +114,7 @@ def handler(fake, host):
             }
             if body is not None:
                 entry["body"] = body
-            answer = fake.api(method, path, body) if host == "api" else fake.blob(method, path)
+            answer = fake.blob(method, path) if host == "blob" else fake.api(method, path, body)
             if answer is None:
                 entry["unexpected"] = True
                 answer = json_answer(404, {"message": "Not Found",
@@ -146,15 +150,25 @@ def main():
     parser.add_argument("--pr", type=int, required=True, help="the pull request's number")
     parser.add_argument("--run-id", type=int, required=True, help="the reported run's id")
     parser.add_argument("--record", type=Path, required=True, help="where requests are logged")
-    parser.add_argument("--ports", type=Path, required=True, help="gets 'API_PORT BLOB_PORT'")
+    parser.add_argument("--ports", type=Path, required=True,
+                        help="gets 'API_PORT BLOB_PORT' (and TLS_PORT with --tls)")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="also serve TLS")
     args = parser.parse_args()
     fake = Fake(args.root, args.repo, args.pr, args.record, args.run_id)
     api = ThreadingHTTPServer(("127.0.0.1", 0), handler(fake, "api"))
     blob = ThreadingHTTPServer(("127.0.0.1", 0), handler(fake, "blob"))
     fake.blob_port = blob.server_address[1]
     threading.Thread(target=blob.serve_forever, daemon=True).start()
+    ports = [api.server_address[1], fake.blob_port]
+    if args.tls:
+        tls = ThreadingHTTPServer(("127.0.0.1", 0), handler(fake, "api-tls"))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*args.tls)
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        ports.append(tls.server_address[1])
     tmp = args.ports.with_suffix(".tmp")
-    tmp.write_text(f"{api.server_address[1]} {fake.blob_port}\n")
+    tmp.write_text(" ".join(map(str, ports)) + "\n")
     tmp.rename(args.ports)
     api.serve_forever()
 
