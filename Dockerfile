@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # failure-digest as a container action: `FROM scratch` with two files, the static musl binary and
 # a CA bundle for its TLS client. No shell, no package manager, no /etc/passwd. Target: <= 15 MB.
 #
@@ -13,8 +11,9 @@
 # with cargo-zigbuild; the CA bundle is the build machine's, Ubuntu's ca-certificates) and what
 # .ci/container builds and runs offline with podman (Debian's ca-certificates). With it no stage
 # compiles, so a multi-arch image needs no QEMU, and only `scratch` is named, so no registry is
-# asked for anything. The build image is pinned by tag; Dependabot (.github/dependabot.yml)
-# proposes its bumps.
+# asked for anything (no `# syntax=` line either: BuildKit would pull that frontend image; its
+# built-in one reads everything here). The build image is pinned by tag; Dependabot
+# (.github/dependabot.yml) proposes its bumps.
 
 # Where the binary and the CA bundle come from: `build` (compile here) or `prebuilt` (dist/).
 ARG BINARY=build

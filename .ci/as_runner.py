@@ -139,11 +139,14 @@ def run_action(engine, image, action_yml, root, github, runner, inputs, token, e
     for host, container in read_only_mounts:
         command += ["-v", f"{host}:{container}:ro"]
     command.append(image)
-    command += [str(arg) for arg in runs.get("args") or []]
+    args = [str(arg) for arg in runs.get("args") or []]
+    if any("${{" in arg for arg in args):
+        raise SystemExit(f"as_runner: cannot evaluate the expressions of runs.args: {args}")
+    command += args
 
     # The runner runs `docker` with its own environment plus the container's variables, which
     # `-e NAME` then picks up.
-    client_env = dict(os.environ, **env)
+    client_env = {**os.environ, **env}
     done = subprocess.run(command, env=client_env, capture_output=True, text=True, timeout=300)
     return Run(done.returncode, done.stdout, done.stderr, command, files["output"],
                files["step_summary"], workspace)

@@ -31,7 +31,7 @@ TOKEN = "ghs_fakeTokenForTheContainerCheck0123456789"
 COMMENT_URL = "https://github.com/octocat/Hello-World/issues/1347#issuecomment-1"
 # Where rustls-native-certs looks first on Linux, and the image keeps its bundle.
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-# What the replay's failed jobs print (logs/31012.log, logs/31013.log).
+# What a digest of the replay names: its headline and the two failed jobs (clippy, a test leg).
 EVIDENCE = ["2 of 5 jobs failed", "clippy", "test (ubuntu-latest, stable)"]
 
 
