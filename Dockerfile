@@ -1,27 +1,31 @@
-# syntax=docker/dockerfile:1
+# failure-digest as a container action: `FROM scratch` with two files, the static musl binary and
+# a CA bundle for its TLS client. No shell, no package manager, no /etc/passwd. Target: <= 15 MB.
 #
-# failure-digest as a container action: a static musl binary on distroless/static (CA certificates,
-# tzdata, /etc/passwd; no shell, no package manager). Target size: <= 15 MB.
-#
-#   docker build .                     compiles the binary here (the `build` stage), for one arch
+#   docker build .                     compiles the binary here (the `build` stage), for one arch;
+#                                      the CA bundle is alpine's ca-certificates of that stage
 #   docker buildx build --platform linux/amd64,linux/arm64 --build-arg BINARY=prebuilt .
-#                                      takes dist/linux-<arch>/failure-digest, as release.yml does
-#                                      with the static musl binaries its `binaries` job built
+#                                      takes dist/linux-<arch>/failure-digest and
+#                                      dist/ca-certificates.crt: nothing is compiled or pulled
 #
-# With BINARY=prebuilt no stage compiles, so a multi-arch image needs no QEMU. The build image is
-# pinned by tag, the runtime base by digest; Dependabot (.github/dependabot.yml) proposes bumps of
-# both (for `tag@digest` it bumps the digest the tag now points at).
+# The prebuilt path is what release.yml publishes (its `binaries` job builds the musl binaries
+# with cargo-zigbuild; the CA bundle is the build machine's, Ubuntu's ca-certificates) and what
+# .ci/container builds and runs offline with podman (Debian's ca-certificates). With it no stage
+# compiles, so a multi-arch image needs no QEMU, and only `scratch` is named, so no registry is
+# asked for anything (no `# syntax=` line either: BuildKit would pull that frontend image; its
+# built-in one reads everything here). The build image is pinned by tag; Dependabot
+# (.github/dependabot.yml) proposes its bumps.
 
-# Where the binary comes from: `build` (compile it here) or `prebuilt` (dist/, see above).
+# Where the binary and the CA bundle come from: `build` (compile here) or `prebuilt` (dist/).
 ARG BINARY=build
 
 FROM rust:1.95-alpine AS build
 # Set by buildx to the platform being built (amd64, arm64).
 ARG TARGETARCH
 # ring compiles C: gcc (already in the rust image) needs the musl headers and crt files.
+# ca-certificates: the bundle the final image carries (/etc/ssl/certs/ca-certificates.crt).
 # Not version-pinned: alpine drops old package versions from its mirrors, which breaks pinned builds.
 # hadolint ignore=DL3018
-RUN apk add --no-cache musl-dev
+RUN apk add --no-cache musl-dev ca-certificates
 WORKDIR /src
 
 # Map the Docker arch to the Rust target once; later steps read it back from /rust-target.
@@ -45,29 +49,34 @@ RUN mkdir src && echo 'fn main() {}' > src/main.rs && : > src/lib.rs \
 COPY src ./src
 COPY templates ./templates
 ENV CARGO_PROFILE_RELEASE_STRIP=symbols
+# The stage's result, laid out as the `prebuilt` stage lays out dist/: /failure-digest and
+# /ca-certificates.crt.
 RUN T="$(cat /rust-target)" \
  && cargo build --release --locked --target "$T" --bin failure-digest \
- && cp "target/$T/release/failure-digest" /failure-digest
+ && cp "target/$T/release/failure-digest" /failure-digest \
+ && cp /etc/ssl/certs/ca-certificates.crt /ca-certificates.crt
 
-# A binary built elsewhere (release.yml's cargo-zigbuild musl builds), one per platform.
+# A binary built elsewhere (cargo-zigbuild musl builds), one per platform, and the CA bundle that
+# the caller put beside them (a PEM file of CA certificates, e.g. Debian's or Ubuntu's
+# /etc/ssl/certs/ca-certificates.crt).
 FROM scratch AS prebuilt
 ARG TARGETARCH
 COPY dist/linux-${TARGETARCH}/failure-digest /failure-digest
+COPY dist/ca-certificates.crt /ca-certificates.crt
 
 # hadolint ignore=DL3006
 FROM ${BINARY} AS binary
 
-# distroless publishes no versioned tags for static-debian12 (latest, nonroot, debug, ...): the
-# tag is the Debian release; `:nonroot` would set USER 65532, which we must not (see below).
-# The digest is the multi-arch image index (amd64 and arm64) that `:latest` named on 2026-09-16
-# (`crane digest gcr.io/distroless/static-debian12:latest`, as recorded in cybozu/neco-containers
-# #2113); distroless keeps old digests pullable, so the pin stays buildable until Dependabot bumps it.
-FROM gcr.io/distroless/static-debian12:latest@sha256:d75cdd72874d4790092fcb1b058493ecf6bb5bf2b2b897045b00ff01d91843f2
+FROM scratch
 LABEL org.opencontainers.image.title="failure-digest" \
       org.opencontainers.image.description="Reports why a GitHub Actions workflow run failed: a step summary and a sticky PR comment" \
       org.opencontainers.image.source="https://github.com/failure-digest/failure-digest" \
       org.opencontainers.image.documentation="https://github.com/failure-digest/failure-digest#readme" \
       org.opencontainers.image.licenses="MIT"
+# Where rustls-native-certs (through openssl-probe) looks first on Linux. octocrab builds its TLS
+# client from these roots, even for an http:// API, and refuses to start without any: a missing
+# bundle fails every run at its first line, which .ci/container checks.
+COPY --from=binary /ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=binary /failure-digest /failure-digest
 # No USER: GitHub runs container actions as root, and the file-command files it mounts
 # ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY under /github/file_commands) are root-owned.
