@@ -49,6 +49,9 @@ const FIRST_REPORT_FACTS: u32 = 2;
 /// Within tier 0, after every report's first line: the first report's facts and the lines
 /// that follow them, within this many lines of its head.
 const FIRST_REPORT_FACT: u64 = 1;
+/// Within tier 2, after the first report's facts and before the status lines: the header of
+/// a section that report is.
+const SECTION_HEADER: u64 = 0x80;
 const FIRST_REPORT_LINES: u64 = 12;
 /// Within tier 2, after the facts and before the summaries: the status lines of failures
 /// that have a report.
@@ -74,6 +77,9 @@ pub struct BlockView {
     pub reports_exist: bool,
     /// The first such report: its first facts stand with the first lines of every failure.
     pub first_report: bool,
+    /// It is a section whose first line is a header (`---- name stdout ----`, `____ test
+    /// ____`): the report is below it.
+    pub section: bool,
 }
 
 /// Where a line stands in its block.
@@ -153,6 +159,11 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
             if head_tier == 0 && block.bare && block.reports_exist && !block.interruption =>
         {
             tiered(2, STATUS_LINE)
+        }
+        // A section's header names the failure; its message, location and the assertion's
+        // sides say it. With room for a few lines, those come first.
+        Place::Head if head_tier == 0 && block.section && block.first_report => {
+            tiered(2, SECTION_HEADER)
         }
         Place::Head => tiered(head_tier, 0),
         _ if block.demoted => tiered(9, 0),

@@ -221,6 +221,7 @@ fn block_views(blocks: &[Block]) -> Vec<rank::BlockView> {
                 bare: b.keys + b.body == 0,
                 reports_exist: false,
                 first_report: false,
+                section: b.shape.mode == patterns::Mode::Section,
             };
             // Errors a passing run printed too are not "the first of their shape".
             if !b.seen {

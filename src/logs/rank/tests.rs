@@ -11,6 +11,7 @@ fn view(strength: Strength) -> BlockView {
         bare: false,
         reports_exist: false,
         first_report: false,
+        section: false,
     }
 }
 

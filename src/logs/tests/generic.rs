@@ -180,3 +180,52 @@ fn a_weak_signal_does_not_end_the_excerpt() {
     assert_has(&e, &["ECONNREFUSED", "seeding the database"]);
     assert!(e.lines.len() > 5, "{}", joined(&e));
 }
+
+/// With room for three lines, a section's message and location come before its header
+/// (`---- name stdout ----`): the assertion and its sides say what broke, the header only which.
+#[test]
+fn few_lines_keep_the_message_and_location_before_a_section_header() {
+    let lines = [
+        "running 2 tests",
+        "test parse::empty ... ok",
+        "test parse::tabs ... FAILED",
+        "",
+        "failures:",
+        "",
+        "---- parse::tabs stdout ----",
+        "thread 'parse::tabs' panicked at src/parse.rs:41:9:",
+        "assertion `left == right` failed",
+        "  left: 3",
+        " right: 4",
+        "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+        "",
+        "failures:",
+        "    parse::tabs",
+        "",
+        "test result: FAILED. 1 passed; 1 failed; 0 ignored",
+    ];
+    let mut log: Vec<(i64, &str)> = vec![(1, "##[group]Run cargo test"), (1, "##[endgroup]")];
+    log.extend(lines.iter().map(|l| (1, *l)));
+    let opts = ExcerptOptions {
+        max_lines: 3,
+        ..ExcerptOptions::default()
+    };
+    let e = analyze_chunked(&log_of(&log), &[], &opts, 4096);
+    let texts: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|l| l.contains("panicked at src/parse.rs:41:9")),
+        "{texts:#?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|l| l.contains("assertion `left == right` failed")),
+        "{texts:#?}"
+    );
+    assert!(!texts.iter().any(|l| l.starts_with("---- ")), "{texts:#?}");
+    // With room for more, the header is there too.
+    let full = analyze_chunked(&log_of(&log), &[], &ExcerptOptions::default(), 4096);
+    assert_has(&full, &["---- parse::tabs stdout ----", "  left: 3"]);
+}
