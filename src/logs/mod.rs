@@ -87,6 +87,10 @@ struct State {
     skims: bool,
     /// Lines passed over so far.
     passed_over: u64,
+    /// Markers only: the `##[group]` header of the section being read, and of the first
+    /// section whose failure the excerpt shows (primary, secondary), to name where it failed.
+    section: Option<String>,
+    named: [Option<String>; 2],
 }
 
 impl LogAnalyzer {
@@ -139,6 +143,8 @@ impl LogAnalyzer {
                 normal: None,
                 skims: true,
                 passed_over: 0,
+                section: None,
+                named: [None, None],
                 options,
             },
         }
@@ -250,6 +256,13 @@ impl LogAnalyzer {
         let total_lines = self.decoder.finish(&mut |line| state.on_line(line, &[]));
         let mut s = self.state;
         s.close_unit(&[]);
+        // Without step times, a section's `##[group]` header names where the failure was.
+        let [primary_section, secondary_section] = std::mem::take(&mut s.named);
+        let section = match s.primary.is_empty() {
+            false => primary_section,
+            true if !s.timed && !s.secondary.is_empty() => secondary_section,
+            true => None,
+        };
         let set = if !s.primary.is_empty() {
             s.primary
         } else {
@@ -264,6 +277,7 @@ impl LogAnalyzer {
         };
         let selection = set.select(s.options.max_lines);
         let (step_number, step_name) = s.first_failed.unzip();
+        let step_name = step_name.or(section);
         JobExcerpt {
             step_number,
             step_name,
@@ -299,6 +313,9 @@ impl State {
                 return;
             }
             Marker::RunHeader(rest) => {
+                if !self.timed {
+                    self.section = Some(sanitize_line(rest));
+                }
                 self.in_header = true;
                 self.header_lines = 0;
                 (Role::NoHit, Display::Plain, rest)
@@ -391,10 +408,17 @@ impl State {
         }
         let (set, has_error, has_hit) = self.collector.take(chunk);
         // Timed mode only gets here for a failed step's unit.
-        if self.timed || has_error {
-            self.primary.absorb(set);
-        } else if has_hit {
-            self.secondary.absorb(set);
+        let into = match (self.timed || has_error, has_hit) {
+            (true, _) => 0,
+            (false, true) => 1,
+            (false, false) => return,
+        };
+        if self.named[into].is_none() && !set.is_empty() {
+            self.named[into] = self.section.clone();
+        }
+        match into {
+            0 => self.primary.absorb(set),
+            _ => self.secondary.absorb(set),
         }
     }
 }

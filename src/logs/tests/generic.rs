@@ -229,3 +229,30 @@ fn few_lines_keep_the_message_and_location_before_a_section_header() {
     let full = analyze_chunked(&log_of(&log), &[], &ExcerptOptions::default(), 4096);
     assert_has(&full, &["---- parse::tabs stdout ----", "  left: 3"]);
 }
+
+/// Without step times, the `##[group]` header of the section whose failure is shown names
+/// where the job failed; with none, nothing is named.
+#[test]
+fn a_log_without_steps_names_the_section_that_failed() {
+    let log = log_of(&[
+        (1, "##[group]Run make lint"),
+        (1, "make lint"),
+        (1, "##[endgroup]"),
+        (1, "lint ok"),
+        (2, "##[group]Run make test"),
+        (2, "make test"),
+        (2, "##[endgroup]"),
+        (2, "src/a.c:3:1: error: expected ';' before '}' token"),
+        (2, "##[error]Process completed with exit code 2."),
+    ]);
+    let e = analyze(&log, &[]);
+    assert_eq!(
+        e.step_name.as_deref(),
+        Some("Run make test"),
+        "{}",
+        joined(&e)
+    );
+    let plain = analyze(b"building\nerror: the linker failed\n", &[]);
+    assert_eq!(plain.step_name, None);
+    assert_has(&plain, &["error: the linker failed"]);
+}
