@@ -173,7 +173,7 @@ pub enum Tag {
 /// Splits `[ERROR] `, `[INFO] `, `npm ERR! ` and the like off a line, after a service prefix
 /// (`app-1  | `, docker compose's), under which a container's own indentation is measured.
 pub fn split_tag(text: &str) -> (Tag, &str) {
-    let text = without_service_prefix(text);
+    let text = &text[super::sanitize::service_prefix_len(text.as_bytes())..];
     const TAGS: &[(&str, Tag)] = &[
         ("[ERROR]", Tag::Error),
         ("[INFO]", Tag::Info),
@@ -195,25 +195,6 @@ pub fn split_tag(text: &str) -> (Tag, &str) {
         }
     }
     (Tag::None, text)
-}
-
-/// The line after a docker-compose-style service prefix (`app-1  | `), if it has one.
-pub fn without_service_prefix(text: &str) -> &str {
-    let Some(bar) = text.find(" | ").or_else(|| text.find(" |")) else {
-        return text;
-    };
-    let name = text[..bar].trim_end();
-    let is_name = name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-    match is_name {
-        true => text[bar + 2..]
-            .strip_prefix(' ')
-            .unwrap_or(&text[bar + 2..]),
-        false => text,
-    }
 }
 
 /// Columns of leading whitespace (a tab counts as 4).

@@ -20,11 +20,16 @@ use std::sync::{LazyLock, OnceLock};
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
+use super::sanitize;
+
 mod build_tools;
 mod compilers;
 mod generic;
 mod linters;
+mod runner;
 mod test_runners;
+
+pub use runner::{is_generic_exit_error, is_interruption, is_step_ending_error};
 
 /// Literals at least one of which occurs in every line any shape matches, with
 /// [`RARE_LITERAL`]. The set is searched over whole chunks (SIMD, Teddy), whose speed depends
@@ -312,16 +317,10 @@ pub fn classify(text: &[u8]) -> Option<Shape> {
 /// box drawing at the margin (`├ `, `│ `, `┴`), and colour codes whose ESC byte was lost or
 /// written out as text (`[33m`, `^[[31m`). A line with none of them is borrowed as it is.
 pub fn message(text: &[u8]) -> Cow<'_, [u8]> {
-    let mut out = Cow::Borrowed(text);
-    if memchr::memchr(b'[', text).is_some() {
-        if let Cow::Owned(plain) = TEXTUAL_SGR.replace_all(text, &b""[..]) {
-            out = Cow::Owned(plain);
-        }
-    }
-    if memchr::memchr(b'|', &out).is_some() {
-        if let Some(m) = SERVICE_PREFIX.find(&out) {
-            out = Cow::Owned(out[m.end()..].to_vec());
-        }
+    let mut out = sanitize::strip_textual_colour(text);
+    let prefix = sanitize::service_prefix_len(&out);
+    if prefix > 0 {
+        out = Cow::Owned(out[prefix..].to_vec());
     }
     // Box drawing (U+2500–U+257F) is E2 94 xx / E2 95 xx in UTF-8.
     let t = out.trim_ascii_start();
@@ -332,18 +331,6 @@ pub fn message(text: &[u8]) -> Cow<'_, [u8]> {
     }
     out
 }
-
-/// SGR colour codes that lost their ESC byte (`[33m`, `[37;41m`) or were written out in
-/// caret notation (`^[[31m`).
-pub(crate) static TEXTUAL_SGR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\^\[)?\[[0-9]{1,3}(?:;[0-9]{1,3}){0,4}m|\^\[\[m")
-        .expect("the textual SGR regex is valid")
-});
-
-/// A service's name and a bar before each of its lines, as docker compose prints them.
-static SERVICE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z][\w.-]{0,62} +\| ?").expect("the service prefix regex is valid")
-});
 
 /// Box drawing and spaces at the margin (`   ├ `, `│ `).
 static BOX_MARGIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -395,44 +382,6 @@ pub fn find_common_candidate(buf: &[u8], from: usize) -> Option<usize> {
 /// [`find_candidate`] for [`RARE_LITERAL`].
 pub fn find_rare_candidate(buf: &[u8], from: usize) -> Option<usize> {
     RARE_FINDER.find(buf.get(from..)?).map(|at| from + at)
-}
-
-/// `Process completed with exit code N.` — the runner's generic, least
-/// informative error.
-pub fn is_generic_exit_error(text: &[u8]) -> bool {
-    // 137, 139 and 143 are a kill (often the OOM killer), a segfault and a termination
-    // (SIGTERM, as at a runner's shutdown): they say what happened.
-    let signal = |code: &[u8]| memchr::memmem::find(text, code).is_some();
-    (text.starts_with(b"Process completed with exit code")
-        && !signal(b"code 137")
-        && !signal(b"code 139")
-        && !signal(b"code 143"))
-        || (text.starts_with(b"The process '")
-            && memchr::memmem::find(text, b"' failed with exit code ").is_some())
-}
-
-/// The job was stopped from outside rather than failing by itself: cancelled, timed out,
-/// killed. What was running just before it is the best clue to why.
-pub fn is_interruption(text: &[u8]) -> bool {
-    const WORDS: &[&[u8]] = &[
-        b"he operation was cancel",
-        b"shutdown signal",
-        b"has timed out",
-        b"exceeded the maximum execution time",
-        b"timed out after",
-        b"Killed",
-        b"exit code 137",
-    ];
-    WORDS
-        .iter()
-        .any(|w| memchr::memmem::find(text, w).is_some())
-}
-
-/// Error lines after which the runner ends the step (used for attribution).
-pub fn is_step_ending_error(text: &[u8]) -> bool {
-    is_generic_exit_error(text)
-        || memchr::memmem::find(text, b"has timed out after").is_some()
-        || text.starts_with(b"The operation was canceled")
 }
 
 #[cfg(test)]

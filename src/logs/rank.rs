@@ -47,12 +47,13 @@ const KEYS_FIRST: u32 = 6;
 const FIRST_REPORT_FACTS: u32 = 2;
 
 /// Within tier 0, after every report's first line: the first report's facts and the lines
-/// that follow them, within this many lines of its head.
+/// that follow them.
 const FIRST_REPORT_FACT: u64 = 1;
+/// How far below the first report's head a line that follows a fact still ranks with it.
+const FIRST_REPORT_LINES: u64 = 12;
 /// Within tier 2, after the first report's facts and before the status lines: the header of
 /// a section that report is.
 const SECTION_HEADER: u64 = 0x80;
-const FIRST_REPORT_LINES: u64 = 12;
 /// Within tier 2, after the facts and before the summaries: the status lines of failures
 /// that have a report.
 const STATUS_LINE: u64 = 0x100;

@@ -8,6 +8,11 @@
 //! replaced with U+FFFD, never an error. It does *not* escape markdown or
 //! HTML: that is the renderer's job.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
 /// Sanitizes one line (it should not contain `\n`; if it does, the newline is
 /// dropped like any other control character).
 pub fn sanitize_line(raw: &[u8]) -> String {
@@ -25,13 +30,44 @@ pub fn sanitize_line(raw: &[u8]) -> String {
 /// (`[33m`, `^[[31m`): left in, they reach the reader as garbage and hide the words around
 /// them from every pattern.
 pub fn without_textual_colour(text: String) -> String {
-    if !text.contains('[') {
-        return text;
-    }
-    match super::patterns::TEXTUAL_SGR.replace_all(text.as_bytes(), &b""[..]) {
-        std::borrow::Cow::Borrowed(_) => text,
+    match strip_textual_colour(text.as_bytes()) {
+        Cow::Borrowed(_) => text,
         // Only ASCII was removed, so what is left is still UTF-8.
-        std::borrow::Cow::Owned(bytes) => String::from_utf8(bytes).unwrap_or(text),
+        Cow::Owned(bytes) => String::from_utf8(bytes).unwrap_or(text),
+    }
+}
+
+/// [`without_textual_colour`] on bytes; a line without such codes is borrowed as it is.
+pub(super) fn strip_textual_colour(text: &[u8]) -> Cow<'_, [u8]> {
+    /// SGR colour codes that lost their ESC byte (`[33m`, `[37;41m`) or were written out
+    /// in caret notation (`^[[31m`).
+    static TEXTUAL_SGR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\^\[)?\[[0-9]{1,3}(?:;[0-9]{1,3}){0,4}m|\^\[\[m")
+            .expect("the textual SGR regex is valid")
+    });
+    match memchr::memchr(b'[', text) {
+        Some(_) => TEXTUAL_SGR.replace_all(text, &b""[..]),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Bytes of a service prefix at the start of a line (`app-1  | `: a name, spaces and a bar,
+/// as docker compose prints each container's lines), or 0 for none. The name is ASCII, so
+/// the length is always a char boundary.
+pub fn service_prefix_len(text: &[u8]) -> usize {
+    let Some(bar) = memchr::memmem::find(text, b" |") else {
+        return 0;
+    };
+    let name = text[..bar].trim_ascii_end();
+    let is_name = name.len() <= 63
+        && name.first().is_some_and(u8::is_ascii_alphabetic)
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b));
+    match (is_name, text.get(bar + 2)) {
+        (false, _) => 0,
+        (true, Some(b' ')) => bar + 3,
+        (true, _) => bar + 2,
     }
 }
 

@@ -53,11 +53,10 @@ impl CandidateSet {
                 .collect();
             // The lines a reason may follow: the keys, and the head unless it heads a
             // section (whose next line is the section's first, not the head's reason).
-            let section = b.shape.mode == patterns::Mode::Section;
             let follows: Vec<u64> = b
                 .lines
                 .iter()
-                .filter(|c| c.part == Part::Key || (c.part == Part::Head && !section))
+                .filter(|c| c.part == Part::Key || (c.part == Part::Head && !view.section))
                 .map(|c| c.line_number)
                 .collect();
             // A code frame is whole once it has pointed at its line: what follows the first
