@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::diagnose::Diagnosis;
 use crate::github::models::{Annotation, Conclusion, Job};
 use crate::github::LogUnavailable;
 use crate::logs::{ExcerptLine, JobExcerpt};
@@ -44,6 +45,13 @@ pub struct Digest {
     pub omitted_jobs: usize,
     /// Flaky jobs, the base-branch comparison, error groups (`crate::insights`).
     pub insights: Insights,
+    /// The kind of failure every diagnosed job shares (`caused_here`, `already_failing`,
+    /// `flaky`, `infrastructure`, `unknown`), `mixed` when they differ, empty when nothing
+    /// failed: the `diagnosis` output.
+    pub diagnosis: String,
+    /// Every failure is one a re-run fixes (`flaky` or `infrastructure`): the
+    /// `rerun-suggested` output.
+    pub rerun_suggested: bool,
     /// The file's name when the digest is of one log file (`--log`), which has no run, job
     /// page or steps; null for a run.
     pub log_file: Option<String>,
@@ -146,6 +154,11 @@ pub struct FailedJob {
     pub compared_with: Option<ComparedWith>,
     #[serde(flatten)]
     pub marks: JobMarks,
+    /// What the failure is, with its evidence and next action; null for a cancelled job.
+    pub diagnosis: Option<Diagnosis>,
+    /// The first place the failure touches the PR's change (`src/lib.rs:12`): an excerpt line
+    /// or annotation with `in_change`. Null without a PR, or when it touches none.
+    pub change_location: Option<String>,
 }
 
 /// A passing log of the same job, as the digest names it.
@@ -225,6 +238,8 @@ impl Digest {
             omitted_failed_jobs: 0,
             omitted_jobs: 0,
             insights: Insights::default(),
+            diagnosis: String::new(),
+            rerun_suggested: false,
             log_file: None,
         }
     }
@@ -421,6 +436,8 @@ impl FailedJob {
             excerpt_omitted,
             log_unavailable,
             compared_with,
+            diagnosis: None,
+            change_location: None,
             marks: JobMarks::default(),
         }
     }

@@ -17,6 +17,8 @@ pub struct AnnotationView {
     pub location: String,
     /// `{server}/{repo}/blob/{sha}/{path}#L{line}` when the path is a file in the repository.
     pub url: Option<String>,
+    /// The annotation points into the pull request's change (set by the diagnosis).
+    pub in_change: bool,
 }
 
 /// Check-run annotations as shown: the generic "Process completed with exit code N" one is
@@ -58,6 +60,7 @@ pub(super) fn annotation_views(
                 )),
                 _ => None,
             },
+            in_change: false,
         })
         .collect()
 }

@@ -164,6 +164,21 @@ impl PullRequest {
     }
 }
 
+/// A file a pull request changes (`GET …/pulls/{number}/files`): the fields the diagnosis
+/// reads. `patch` is absent for binary and very large files.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullFile {
+    pub filename: String,
+    /// `added`, `removed`, `modified`, `renamed`, `copied`, `changed`, `unchanged`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The old path of a renamed file.
+    #[serde(default)]
+    pub previous_filename: Option<String>,
+    #[serde(default)]
+    pub patch: Option<String>,
+}
+
 /// A PR's head or base.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GitRef {

@@ -1,8 +1,12 @@
-//! Finding the pull requests of a commit (`GET …/commits/{sha}/pulls`).
+//! Finding the pull requests of a commit (`GET …/commits/{sha}/pulls`), and the files a pull
+//! request changes (`GET …/pulls/{number}/files`).
 
 use super::client::GitHub;
 use super::error::ApiError;
-use super::models::PullRequest;
+use super::models::{PullFile, PullRequest};
+
+/// GitHub lists at most 3,000 files of a pull request: 30 pages of 100.
+pub const MAX_PULL_FILE_PAGES: usize = 30;
 
 /// A git object id: 40 (SHA-1) or 64 (SHA-256) hex digits. Anything else from a payload or a
 /// job is not looked up: it would not name a commit, and it goes into a URL path.
@@ -27,6 +31,14 @@ impl GitHub {
         pulls.retain(|pr| pr.state.as_deref() == Some("open"));
         pulls.sort_by_key(|pr| pr.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha));
         Ok(pulls)
+    }
+
+    /// The files pull request `number` changes, every page GitHub gives (at most 3,000 files).
+    pub async fn pull_files(&self, number: u64) -> Result<Vec<PullFile>, ApiError> {
+        let route = self.repo_route(&format!("/pulls/{number}/files?per_page=100"));
+        self.get_all_pages("reading the pull request's changed files", &route, MAX_PULL_FILE_PAGES)
+            .await
+            .map_err(|e| e.hint_for(&[403, 404], "The token may not read the repository's pull requests: add `permissions: pull-requests: read` (`write` includes it)"))
     }
 
     /// The open pull requests whose head is `owner:branch` (a fork's branch included).

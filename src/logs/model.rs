@@ -109,6 +109,9 @@ pub struct ExcerptLine {
     /// A passing run of the job printed it too (or its block's first line): it is not what
     /// is new. Such lines are shown only when nothing new explains the failure.
     pub in_passing_log: bool,
+    /// The line names a place in the pull request's change (a changed file, near a changed
+    /// hunk): set by the diagnosis, false without a PR.
+    pub in_change: bool,
     /// Rank for cutting the excerpt shorter (lower is kept first; see `logs::rank`): the
     /// comment's cut uses it, so it agrees with the excerpt's own. Not template context.
     #[serde(skip)]

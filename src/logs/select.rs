@@ -254,5 +254,6 @@ fn excerpt_line(c: Candidate, priority: u32, repeats: u32) -> ExcerptLine {
         priority,
         repeats,
         in_passing_log: false,
+        in_change: false,
     }
 }

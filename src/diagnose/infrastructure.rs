@@ -1,0 +1,269 @@
+//! "Is it the code at all?": the causes outside the code that a log names by its own line —
+//! the runner going away, a limit the job hit, a machine out of memory or disk, a network that
+//! failed a download, a rate limit, a service container that never came up.
+//!
+//! Two strengths of evidence. A **runner-level** cause (a shutdown, lost communication, the
+//! maximum execution time, a process killed, a full disk, the API rate limit, containers that
+//! failed to start) ends the job whatever else the log says: found on any line of the excerpt
+//! or in an annotation, it decides. A **network** failure is only a cause when it is the
+//! failure itself: on the excerpt's first failure line or the few lines that follow it as its
+//! cause (a test that checks how the code handles a reset connection prints the same words
+//! further down), and only with a sign of a download on the same
+//! line (a URL, a host, a registry, a package manager's tag) — the product of a request the
+//! code under test made is not the infrastructure's fault.
+//!
+//! Pure; every shape is named by what prints it, and tested on a line written in that shape.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// A cause outside the code, and the line that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfrastructureCause {
+    /// In words, for the verdict: `the runner received a shutdown signal`.
+    pub cause: &'static str,
+    /// The log line or annotation that shows it (raw, untrusted).
+    pub line: String,
+}
+
+/// Runner-level shapes, each with its cause in words, in the order they are tried.
+const RUNNER_LEVEL: &[(&str, &str)] = &[
+    // The runner, on a hosted or self-hosted machine that is stopped or preempted.
+    (
+        r"(?i)\bThe runner has received a shutdown signal",
+        "the runner received a shutdown signal",
+    ),
+    // The runner, when the machine stops answering (often starved of CPU or memory).
+    (
+        r"(?i)\blost communication with the server\b",
+        "the runner lost communication with GitHub",
+    ),
+    // The runner's job timeout, in the log (`The job running on runner … has exceeded …`) and
+    // in the annotation (`The job has exceeded the maximum execution time of 1h0m0s`).
+    (
+        r"(?i)\bhas exceeded the maximum execution time\b",
+        "the job exceeded its maximum execution time",
+    ),
+    // Any program's ENOSPC: `No space left on device` (`os error 28`, `[Errno 28]`).
+    (
+        r"(?i)\bno space left on device\b",
+        "the machine ran out of disk space",
+    ),
+    // The runner's step result when the process died of SIGKILL (128 + 9): the kernel's OOM
+    // killer or a hard limit.
+    (
+        r"(?i)\bProcess completed with exit code 137\b",
+        "the process was killed (exit code 137: out of memory or a hard limit)",
+    ),
+    // A shell's report of a child killed by SIGKILL (`Killed`, `line 3: 1234 Killed  cmd`), the
+    // kernel's OOM message, Go's `signal: killed`, a compiler driver's `Killed signal
+    // terminated program`, rustc's `(signal: 9, SIGKILL: kill)`.
+    (
+        r"^\s*Killed\s*$|: line \d+:\s+\d+ Killed\b|(?i)\bout of memory: kill(?:ed)? process\b|\bsignal: killed\b|\bkilled signal terminated program\b|\bSIGKILL: kill\b",
+        "the process was killed (out of memory or a hard limit)",
+    ),
+    // Allocation failures reported as such: `fatal error: out of memory`, `Cannot allocate
+    // memory`, `JavaScript heap out of memory`, `OutOfMemoryError`, `MemoryError`.
+    (
+        r"(?i)\bout of memory\b|\bcannot allocate memory\b|\bOutOfMemoryError\b|^\s*MemoryError\b",
+        "the process ran out of memory",
+    ),
+    // GitHub's REST and GraphQL limits, as the API words them.
+    (
+        r"(?i)\bAPI rate limit exceeded\b|\bexceeded a secondary rate limit\b|\bAPI rate limit (?:already )?exceeded\b",
+        "the GitHub API rate limit was hit",
+    ),
+    // The runner, when a service container never started or never became healthy.
+    (
+        r"(?i)\bOne or more containers failed to start\b|\bFailed to initialize container\b|\bservice container \S+ failed\b",
+        "a service container never became healthy",
+    ),
+];
+
+/// A network failure, as HTTP clients, resolvers and package managers word it.
+const NETWORK: &str = concat!(
+    r"(?i)",
+    // DNS.
+    r"\bcould not resolve host\b|\bcouldn't resolve host\b|\bgetaddrinfo\b.*\b(?:ENOTFOUND|EAI_AGAIN)\b",
+    r"|\btemporary failure in name resolution\b|\bname or service not known\b|\bno such host\b",
+    // Connections.
+    r"|\bECONNRESET\b|\bETIMEDOUT\b|\bESOCKETTIMEDOUT\b|\bconnection reset by peer\b",
+    r"|\bconnection (?:timed out|was reset)\b|\bread timed out\b|\bi/o timeout\b",
+    r"|\boperation timed out\b|\bnetwork is unreachable\b|\bsocket hang up\b",
+    r"|\bmax retries exceeded with url\b",
+    // TLS.
+    r"|\bTLS handshake timeout\b|\bSSL_ERROR_SYSCALL\b|\bgnutls_handshake\(\) failed\b",
+    // HTTP: too many requests, and the server errors a registry returns when it is down.
+    r"|\b429 Too Many Requests\b|\btoomanyrequests\b",
+    r"|\b50[0234]\s+(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b",
+    r"|\b(?:returned error|status code|HTTP (?:status|error|code)|Received HTTP code|response code)\W{0,3}(?:429|5\d\d)\b",
+);
+
+/// A download on the same line: a URL or host, a registry, or a package manager's own tag.
+const DOWNLOAD: &str = concat!(
+    r"(?i)",
+    r"https?://|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io|net|dev)\b|\bregistry\b|\bdownload",
+    r"|\bfetch|\bpull(?:ing)?\b|\binstall|\bnpm ERR!|^npm error\b|\byarn\b|\bpnpm\b|\bpip\b|\bcargo\b",
+    r"|\bgo: |\bgradle\b|\bmaven\b|\bnuget\b|\bcurl\b|\bwget\b|\bdocker\b|\bapt\b|\bgem\b|\bcomposer\b",
+    r"|\bcheckout\b|\bclone\b",
+);
+
+static RUNNER_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(RUNNER_LEVEL.iter().map(|(shape, _)| *shape)).expect("valid runner shapes")
+});
+static NETWORK_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(NETWORK).expect("valid network shapes"));
+static DOWNLOAD_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(DOWNLOAD).expect("valid download shapes"));
+
+/// The runner-level cause `line` shows, if any.
+pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
+    let line = without_runner_tag(line);
+    let index = RUNNER_SET.matches(line).into_iter().next()?;
+    Some(InfrastructureCause {
+        cause: RUNNER_LEVEL[index].1,
+        line: line.to_owned(),
+    })
+}
+
+/// The network cause `line` shows, when it is a failed download.
+pub fn failed_download(line: &str) -> Option<InfrastructureCause> {
+    let line = without_runner_tag(line);
+    let network = NETWORK_RE.find(line)?;
+    // The download sign is looked for outside the network words themselves (a `connection
+    // reset` is not a download).
+    let rest = format!("{} {}", &line[..network.start()], &line[network.end()..]);
+    DOWNLOAD_RE.is_match(&rest).then(|| InfrastructureCause {
+        cause: "a download failed on the network (a registry, a mirror or a host)",
+        line: line.to_owned(),
+    })
+}
+
+/// The line as its program printed it: without the runner's `##[error]` and `Error: ` tags.
+fn without_runner_tag(line: &str) -> &str {
+    let line = line.trim();
+    let line = line.strip_prefix("##[error]").unwrap_or(line);
+    line.strip_prefix("Error: ").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cause(line: &str) -> Option<&'static str> {
+        runner_level(line).map(|c| c.cause)
+    }
+
+    #[test]
+    fn the_runner_names_its_own_end() {
+        let shutdown = "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.";
+        assert_eq!(
+            cause(shutdown),
+            Some("the runner received a shutdown signal")
+        );
+        let lost = "The hosted runner: GitHub Actions 12 lost communication with the server. Anything in your workflow that terminates the runner process, starves it for CPU/Memory, or blocks its network access can cause this error.";
+        assert_eq!(
+            cause(lost),
+            Some("the runner lost communication with GitHub")
+        );
+        let timeout = "##[error]The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.";
+        assert_eq!(
+            cause(timeout),
+            Some("the job exceeded its maximum execution time")
+        );
+        assert_eq!(
+            cause("The job has exceeded the maximum execution time of 1h0m0s"),
+            Some("the job exceeded its maximum execution time")
+        );
+    }
+
+    #[test]
+    fn a_killed_process_and_a_full_disk_are_named() {
+        let killed = "the process was killed (exit code 137: out of memory or a hard limit)";
+        assert_eq!(
+            cause("##[error]Process completed with exit code 137."),
+            Some(killed)
+        );
+        assert_eq!(cause("##[error]Process completed with exit code 1."), None);
+        let sigkill = "the process was killed (out of memory or a hard limit)";
+        assert_eq!(cause("Killed"), Some(sigkill));
+        assert_eq!(
+            cause("/home/runner/work/_temp/abc.sh: line 2:  4242 Killed   make -j8"),
+            Some(sigkill)
+        );
+        assert_eq!(
+            cause("c++: fatal error: Killed signal terminated program cc1plus"),
+            Some(sigkill)
+        );
+        assert_eq!(
+            cause("error: could not compile `big` (lib); (signal: 9, SIGKILL: kill)"),
+            Some(sigkill)
+        );
+        assert_eq!(cause("2 processes Killed by the test harness"), None);
+        assert_eq!(
+            cause(
+                "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"
+            ),
+            Some("the process ran out of memory")
+        );
+        assert_eq!(
+            cause("error: failed to write /tmp/x.o: No space left on device (os error 28)"),
+            Some("the machine ran out of disk space")
+        );
+    }
+
+    #[test]
+    fn rate_limits_and_service_containers_are_named() {
+        assert_eq!(
+            cause("HttpError: API rate limit exceeded for installation ID 1234."),
+            Some("the GitHub API rate limit was hit")
+        );
+        assert_eq!(
+            cause("You have exceeded a secondary rate limit. Please wait a few minutes before you try again."),
+            Some("the GitHub API rate limit was hit")
+        );
+        assert_eq!(
+            cause("##[error]One or more containers failed to start."),
+            Some("a service container never became healthy")
+        );
+    }
+
+    #[test]
+    fn code_failures_are_not_infrastructure() {
+        for line in [
+            "error[E0308]: mismatched types",
+            "FAILED tests/test_api.py::test_timeout - AssertionError",
+            "assert killed_count == 2",
+            "Error: Process completed with exit code 1.",
+        ] {
+            assert_eq!(cause(line), None, "{line}");
+            assert_eq!(failed_download(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_network_failure_counts_only_with_a_download_on_its_line() {
+        let shapes = [
+            "npm ERR! code ECONNRESET",
+            "curl: (6) Could not resolve host: downloads.example.com",
+            "  [6] Couldn't resolve host name (Could not resolve host: index.crates.io)",
+            "ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Max retries exceeded with url: /packages/x.whl",
+            "go: example.org/mod@v1.2.3: Get \"https://proxy.golang.org/example.org/mod/@v/v1.2.3.mod\": dial tcp: lookup proxy.golang.org: i/o timeout",
+            "Error response from daemon: toomanyrequests: You have reached your pull rate limit.",
+            "curl: (22) The requested URL returned error: 503",
+            "Could not GET 'https://repo.maven.apache.org/maven2/x.pom'. Received status code 502 from server: Bad Gateway",
+        ];
+        for line in shapes {
+            assert!(failed_download(line).is_some(), "{line}");
+        }
+        // The code's own requests fail the same way, with nothing downloaded.
+        for line in [
+            "AssertionError: expected connection reset by peer to be retried",
+            "    raise ReadTimeout: Read timed out",
+            "test_client_handles_503 ... FAILED",
+        ] {
+            assert_eq!(failed_download(line), None, "{line}");
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The verdict of one failed job, from the facts the app gathered (pure).
+
+use super::change::{self, ChangeHit};
+use super::infrastructure::{self, InfrastructureCause};
+use super::{ActionKind, Diagnosis, DiagnosisKind, NextAction};
+use crate::digest::AnnotationView;
+use crate::insights::grouping::normalize;
+use crate::logs::patterns::is_generic_exit_error;
+use crate::logs::{ExcerptLine, LineKind};
+
+/// Characters of a log line quoted in a verdict's evidence.
+const QUOTED_CHARS: usize = 100;
+
+/// What is known of one failed job.
+pub struct JobFacts<'a> {
+    pub name: &'a str,
+    pub failing_step: Option<&'a str>,
+    pub lines: &'a [ExcerptLine],
+    /// The runner's own end (a timeout, a shutdown) is often only an annotation.
+    pub annotations: &'a [AnnotationView],
+    /// The job passed in another attempt of this run.
+    pub passed_in_another_attempt: bool,
+    /// The first place the failure touches the PR's change.
+    pub in_change: Option<&'a ChangeHit>,
+}
+
+/// The reported run, for the re-run command.
+pub struct RunRef<'a> {
+    /// 0 when there is no run (a log file).
+    pub id: u64,
+    pub repository: &'a str,
+}
+
+/// What the base branch says about the job.
+pub enum BaseComparison<'a> {
+    /// Not compared, and why (`this run is not for a pull request`).
+    Unchecked(&'a str),
+    Compared {
+        /// `run #812 on main`.
+        run: &'a str,
+        branch: &'a str,
+        /// The job of the same name in that run; `None`: it has none.
+        job: Option<BaseJob>,
+    },
+}
+
+/// The job of the same name in the base run.
+pub struct BaseJob {
+    /// Its conclusion (`success`, `failure`, `cancelled` …); `None` when GitHub gave none.
+    pub conclusion: Option<String>,
+    /// Its failed steps, in order.
+    pub failed_steps: Vec<String>,
+    /// Its first failure line: read only when it failed at the same step (`None`: not read;
+    /// `Ok(None)`: its log names none; `Err`: why its log could not be read).
+    pub first_line: Option<Result<Option<String>, String>>,
+}
+
+/// The excerpt's first failure line: the best-ranked error or match, earliest first, other than
+/// the runner's generic exit line (every failed step ends with one).
+pub fn first_failure_line(lines: &[ExcerptLine]) -> Option<&ExcerptLine> {
+    lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
+        .filter(|l| !is_generic_exit_error(without_error_tag(&l.text).as_bytes()))
+        .min_by_key(|l| (l.priority, l.line_number))
+}
+
+/// The verdict of one failed job.
+pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis {
+    if let Some(found) = infrastructure_cause(job) {
+        let evidence = format!("{}: “{}”", capitalised(found.cause), quote(&found.line));
+        return verdict(
+            DiagnosisKind::Infrastructure,
+            "infrastructure",
+            evidence,
+            rerun(run),
+        );
+    }
+    if job.passed_in_another_attempt {
+        let evidence = format!(
+            "`{}` passed in another attempt of this run, on the same commit",
+            job.name
+        );
+        return verdict(DiagnosisKind::Flaky, "flaky", evidence, rerun(run));
+    }
+    let ours = first_failure_line(job.lines).map(|l| l.text.as_str());
+    match base {
+        BaseComparison::Unchecked(why) => {
+            unknown(job, format!("Not compared with a base run: {why}"))
+        }
+        BaseComparison::Compared {
+            run: base_run,
+            branch,
+            job: None,
+        } => unknown(
+            job,
+            format!(
+                "{base_run} has no job named `{}`: nothing to compare with on {branch}",
+                job.name
+            ),
+        ),
+        BaseComparison::Compared {
+            run: base_run,
+            branch,
+            job: Some(base_job),
+        } => compare(job, base_run, branch, base_job, ours),
+    }
+}
+
+/// The verdict from the base job's result.
+fn compare(
+    job: &JobFacts,
+    base_run: &str,
+    branch: &str,
+    base_job: &BaseJob,
+    ours: Option<&str>,
+) -> Diagnosis {
+    let name = job.name;
+    let caused = |evidence: String| {
+        verdict(
+            DiagnosisKind::CausedHere,
+            "caused by this PR",
+            evidence,
+            fix(job),
+        )
+    };
+    match base_job.conclusion.as_deref() {
+        Some("success") => return caused(format!("{base_run} passes `{name}`")),
+        Some("failure" | "timed_out") => {}
+        other => {
+            let ended = other.map_or("has no result".to_owned(), |c| format!("ended `{c}`"));
+            return unknown(
+                job,
+                format!("`{name}` {ended} in {base_run}: nothing to compare with"),
+            );
+        }
+    }
+    let (Some(step), Some(base_step)) = (job.failing_step, base_job.failed_steps.first()) else {
+        return unknown(
+            job,
+            format!("{base_run} fails `{name}` too, but the failing steps cannot be compared"),
+        );
+    };
+    if step != base_step {
+        return caused(format!(
+            "{base_run} fails `{name}` at step `{base_step}`, not at `{step}`"
+        ));
+    }
+    let same_step = format!("{base_run} fails `{name}` at the same step");
+    let theirs = match &base_job.first_line {
+        Some(Ok(Some(line))) => line,
+        Some(Ok(None)) | None => {
+            return unknown(
+                job,
+                format!("{same_step}; its log names no failure line to compare"),
+            )
+        }
+        Some(Err(why)) => {
+            return unknown(
+                job,
+                format!("{same_step}; its log could not be read ({why})"),
+            )
+        }
+    };
+    let Some(ours) = ours else {
+        return unknown(
+            job,
+            format!("{same_step}; this job's log names no failure line to compare"),
+        );
+    };
+    if normalize(without_error_tag(ours)) == normalize(without_error_tag(theirs)) {
+        verdict(
+            DiagnosisKind::AlreadyFailing,
+            &format!("already failing on {branch}"),
+            format!("{same_step} with the same first error: “{}”", quote(theirs)),
+            NextAction {
+                kind: ActionKind::Nothing,
+                text: format!("Nothing to do in this PR: it fails the same way on {branch}"),
+                command: None,
+                location: None,
+            },
+        )
+    } else {
+        caused(format!(
+            "{same_step}, but with another first error there: “{}”",
+            quote(theirs)
+        ))
+    }
+}
+
+/// Lines after the first failure line that still belong to it (`error: failed to download`,
+/// `Caused by:`, then the resolver's message).
+const CAUSE_LINES: u64 = 4;
+
+/// A cause outside the code: a runner-level line anywhere in the excerpt or the annotations,
+/// a failed download only as the first failure line or its cause (see [`infrastructure`]).
+fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
+    let lines = job.lines.iter().map(|l| l.text.as_str());
+    let notes = job.annotations.iter().map(|a| a.message.as_str());
+    if let Some(found) = lines.chain(notes).find_map(infrastructure::runner_level) {
+        return Some(found);
+    }
+    let first = first_failure_line(job.lines).map(|first| {
+        let cause = first.line_number..=first.line_number + CAUSE_LINES;
+        job.lines
+            .iter()
+            .filter(move |l| cause.contains(&l.line_number))
+            .map(|l| l.text.as_str())
+    });
+    let first_note = job
+        .annotations
+        .iter()
+        .map(|a| a.message.as_str())
+        .find(|m| !is_generic_exit_error(m.as_bytes()));
+    first
+        .into_iter()
+        .flatten()
+        .chain(first_note)
+        .find_map(infrastructure::failed_download)
+}
+
+fn unknown(job: &JobFacts, evidence: String) -> Diagnosis {
+    let evidence = match job.in_change {
+        Some(hit) => format!(
+            "{evidence}; the failure points into this PR's change ({})",
+            hit.location()
+        ),
+        None => evidence,
+    };
+    verdict(
+        DiagnosisKind::Unknown,
+        "cause unknown",
+        evidence,
+        NextAction {
+            kind: ActionKind::Investigate,
+            text: "Read the excerpt: the evidence does not tell whether this PR caused it".into(),
+            command: None,
+            location: job.in_change.map(ChangeHit::location),
+        },
+    )
+}
+
+fn verdict(kind: DiagnosisKind, label: &str, evidence: String, next: NextAction) -> Diagnosis {
+    Diagnosis {
+        kind,
+        label: label.to_owned(),
+        evidence,
+        next_action: next,
+    }
+}
+
+/// Fix it here, starting where the failure touches the change, else at its first location.
+fn fix(job: &JobFacts) -> NextAction {
+    let location = job
+        .in_change
+        .map(ChangeHit::location)
+        .or_else(|| first_location(job.lines));
+    NextAction {
+        kind: ActionKind::Fix,
+        text: match &location {
+            Some(at) => format!("Fix it in this PR, starting at {at}"),
+            None => "Fix it in this PR: the excerpt shows the failure".into(),
+        },
+        command: None,
+        location,
+    }
+}
+
+fn rerun(run: &RunRef) -> NextAction {
+    let command = (run.id != 0)
+        .then(|| format!("gh run rerun {} --failed --repo {}", run.id, run.repository));
+    NextAction {
+        kind: ActionKind::Rerun,
+        text: "Re-run the failed jobs: the code did not fail".into(),
+        command,
+        location: None,
+    }
+}
+
+/// The first `path:line` the failure lines name, best-ranked line first.
+fn first_location(lines: &[ExcerptLine]) -> Option<String> {
+    let mut failures: Vec<&ExcerptLine> = lines
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.kind,
+                LineKind::Error | LineKind::Match | LineKind::Context
+            )
+        })
+        .collect();
+    failures.sort_by_key(|l| (l.priority, l.line_number));
+    failures.into_iter().find_map(|l| {
+        let (path, line) = change::locations(&l.text).find(|(_, line)| line.is_some())?;
+        Some(format!("{}:{}", change::normalize(&path), line?))
+    })
+}
+
+fn without_error_tag(line: &str) -> &str {
+    let line = line.trim();
+    line.strip_prefix("##[error]").unwrap_or(line)
+}
+
+/// A log line for a sentence: trimmed, cut at [`QUOTED_CHARS`].
+fn quote(line: &str) -> String {
+    let line = without_error_tag(line);
+    match line.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", line[..end].trim_end()),
+        None => line.to_owned(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

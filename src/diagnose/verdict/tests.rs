@@ -1,0 +1,226 @@
+use super::*;
+
+fn line(number: u64, kind: LineKind, priority: u32, text: &str) -> ExcerptLine {
+    ExcerptLine {
+        line_number: number,
+        text: text.into(),
+        kind,
+        priority,
+        ..ExcerptLine::default()
+    }
+}
+
+fn compile_error() -> Vec<ExcerptLine> {
+    vec![
+        line(10, LineKind::Match, 0, "error[E0308]: mismatched types"),
+        line(11, LineKind::Context, 1, "  --> src/lib.rs:42:9"),
+        line(
+            30,
+            LineKind::Error,
+            900,
+            "##[error]Process completed with exit code 101.",
+        ),
+    ]
+}
+
+fn facts<'a>(lines: &'a [ExcerptLine]) -> JobFacts<'a> {
+    JobFacts {
+        name: "test",
+        failing_step: Some("Run tests"),
+        lines,
+        annotations: &[],
+        passed_in_another_attempt: false,
+        in_change: None,
+    }
+}
+
+const RUN: RunRef = RunRef {
+    id: 42,
+    repository: "acme/widgets",
+};
+
+fn base(
+    conclusion: &str,
+    step: &str,
+    first_line: Option<Result<Option<String>, String>>,
+) -> BaseJob {
+    BaseJob {
+        conclusion: Some(conclusion.into()),
+        failed_steps: match conclusion {
+            "success" => vec![],
+            _ => vec![step.into()],
+        },
+        first_line,
+    }
+}
+
+fn compared(job: Option<BaseJob>) -> (BaseJob, bool) {
+    let present = job.is_some();
+    (
+        job.unwrap_or(BaseJob {
+            conclusion: None,
+            failed_steps: vec![],
+            first_line: None,
+        }),
+        present,
+    )
+}
+
+fn against(lines: &[ExcerptLine], job: Option<BaseJob>) -> Diagnosis {
+    let (job, present) = compared(job);
+    let base = BaseComparison::Compared {
+        run: "run #812 on main",
+        branch: "main",
+        job: present.then_some(job),
+    };
+    decide(&facts(lines), &base, &RUN)
+}
+
+#[test]
+fn a_job_the_base_branch_passes_is_caused_here_with_its_location() {
+    let lines = compile_error();
+    let d = against(&lines, Some(base("success", "", None)));
+    assert_eq!(d.kind, DiagnosisKind::CausedHere);
+    assert_eq!(d.evidence, "run #812 on main passes `test`");
+    assert_eq!(d.next_action.kind, ActionKind::Fix);
+    assert_eq!(d.next_action.location.as_deref(), Some("src/lib.rs:42"));
+}
+
+#[test]
+fn the_same_step_and_first_line_on_the_base_branch_is_already_failing() {
+    let lines = compile_error();
+    // Numbers and paths aside.
+    let theirs = Some(Ok(Some("error[E0308]: mismatched types".to_owned())));
+    let d = against(&lines, Some(base("failure", "Run tests", theirs)));
+    assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
+    assert_eq!(d.label, "already failing on main");
+    assert_eq!(d.next_action.kind, ActionKind::Nothing);
+
+    let other = Some(Ok(Some("error[E0425]: cannot find value `x`".to_owned())));
+    let d = against(&lines, Some(base("failure", "Run tests", other)));
+    assert_eq!(d.kind, DiagnosisKind::CausedHere);
+    assert!(d.evidence.contains("another first error"), "{}", d.evidence);
+
+    let d = against(&lines, Some(base("failure", "Lint", None)));
+    assert_eq!(d.kind, DiagnosisKind::CausedHere);
+    assert_eq!(
+        d.evidence,
+        "run #812 on main fails `test` at step `Lint`, not at `Run tests`"
+    );
+}
+
+#[test]
+fn what_the_base_branch_cannot_tell_is_unknown() {
+    let lines = compile_error();
+    let unreadable = Some(Err("the log has expired".to_owned()));
+    let d = against(&lines, Some(base("failure", "Run tests", unreadable)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown);
+    assert!(d.evidence.contains("the log has expired"), "{}", d.evidence);
+    assert_eq!(d.next_action.kind, ActionKind::Investigate);
+
+    assert_eq!(against(&lines, None).kind, DiagnosisKind::Unknown);
+    assert_eq!(
+        against(&lines, Some(base("cancelled", "Run tests", None))).kind,
+        DiagnosisKind::Unknown
+    );
+    // Only the runner's exit line on both sides says nothing about the failure.
+    let bare = vec![line(
+        3,
+        LineKind::Error,
+        900,
+        "##[error]Process completed with exit code 1.",
+    )];
+    let theirs = Some(Ok(Some(
+        "##[error]Process completed with exit code 1.".to_owned(),
+    )));
+    let d = against(&bare, Some(base("failure", "Run tests", theirs)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+
+    // A compile error with no base run is not infrastructure, nor caused here.
+    let d = decide(
+        &facts(&lines),
+        &BaseComparison::Unchecked("no pull request"),
+        &RUN,
+    );
+    assert_eq!(d.kind, DiagnosisKind::Unknown);
+    assert_eq!(d.evidence, "Not compared with a base run: no pull request");
+}
+
+#[test]
+fn the_runner_or_the_network_outweighs_the_base_branch() {
+    let mut lines = compile_error();
+    lines.push(line(
+        40,
+        LineKind::Error,
+        800,
+        "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped.",
+    ));
+    let d = against(&lines, Some(base("success", "", None)));
+    assert_eq!(d.kind, DiagnosisKind::Infrastructure);
+    assert!(
+        d.evidence
+            .starts_with("The runner received a shutdown signal: “The runner"),
+        "{}",
+        d.evidence
+    );
+    assert_eq!(d.next_action.kind, ActionKind::Rerun);
+    assert_eq!(
+        d.next_action.command.as_deref(),
+        Some("gh run rerun 42 --failed --repo acme/widgets")
+    );
+
+    // A download failure decides only as the first failure line.
+    let network = vec![
+        line(5, LineKind::Match, 0, "npm ERR! code ECONNRESET"),
+        line(6, LineKind::Context, 1, "npm ERR! network aborted"),
+    ];
+    assert_eq!(against(&network, None).kind, DiagnosisKind::Infrastructure);
+    let cargo = vec![
+        line(
+            5,
+            LineKind::Match,
+            0,
+            "error: failed to download from `https://static.crates.io/crates/x/x-1.0.0.crate`",
+        ),
+        line(6, LineKind::Context, 1, "Caused by:"),
+        line(
+            7,
+            LineKind::Context,
+            1,
+            "  [6] Couldn't resolve host name (Could not resolve host: static.crates.io)",
+        ),
+    ];
+    assert_eq!(against(&cargo, None).kind, DiagnosisKind::Infrastructure);
+    let later = vec![
+        line(5, LineKind::Match, 0, "FAIL src/app.test.js"),
+        line(20, LineKind::Match, 3, "npm ERR! code ECONNRESET"),
+    ];
+    assert_eq!(against(&later, None).kind, DiagnosisKind::Unknown);
+}
+
+#[test]
+fn a_pass_in_another_attempt_is_flaky() {
+    let lines = compile_error();
+    let mut job = facts(&lines);
+    job.passed_in_another_attempt = true;
+    let d = decide(&job, &BaseComparison::Unchecked("no pull request"), &RUN);
+    assert_eq!(d.kind, DiagnosisKind::Flaky);
+    assert_eq!(d.next_action.kind, ActionKind::Rerun);
+}
+
+#[test]
+fn the_change_is_named_where_the_evidence_does_not_decide() {
+    let lines = compile_error();
+    let hit = ChangeHit {
+        path: "src/lib.rs".into(),
+        line: Some(42),
+    };
+    let mut job = facts(&lines);
+    job.in_change = Some(&hit);
+    let d = decide(&job, &BaseComparison::Unchecked("no pull request"), &RUN);
+    assert_eq!(d.kind, DiagnosisKind::Unknown);
+    assert!(d
+        .evidence
+        .ends_with("the failure points into this PR's change (src/lib.rs:42)"));
+    assert_eq!(d.next_action.location.as_deref(), Some("src/lib.rs:42"));
+}
