@@ -4,12 +4,13 @@
 //! 1. **gather** ([`gather`]): the run's jobs, and what the report needs from around them: the
 //!    pull request (when the delivery comments), the base branch's run, passing logs;
 //! 2. **analyse** ([`analyse`]): each failed job's log and annotations, the digest, its insights;
-//! 3. **diagnose**: what each failure means (a verdict per failed job). A stage of its own that
-//!    reads the analysed report and the gathered evidence, and adds to the digest before it is
-//!    delivered; nothing is diagnosed yet;
+//! 3. **diagnose** ([`diagnose`]): what each failure means (a verdict per failed job), and
+//!    which lines point into the PR's change, from the analysed report and the evidence the
+//!    earlier stages read;
 //! 4. **deliver** (`crate::publish`): as the configuration's one [`Delivery`] says.
 
 mod analyse;
+mod diagnose;
 mod fetch;
 mod gather;
 mod insights;
@@ -53,11 +54,20 @@ pub async fn run(
     let analysed = analyse::analyse(config, &gathered, base, &time, &progress).await;
     progress.finish();
     let analyse::Analysed {
-        digest,
+        mut digest,
         mut degraded,
+        evidence,
     } = analysed;
-    // Diagnose: a verdict per failed job goes here, from `digest` and `gathered`, once there
-    // is one to give; delivery then carries it like any other part of the digest.
+    diagnose::diagnose(
+        &mut digest,
+        &evidence,
+        config,
+        &gathered.fetcher,
+        gathered.plan.as_ref(),
+        &time,
+        &mut degraded,
+    )
+    .await;
     let target = Target {
         renderer: &renderer,
         github: gathered.fetcher.github(),

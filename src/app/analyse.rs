@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::digest::{self, Digest, RunData};
 use crate::github::models::{Annotation, Job};
 use crate::github::{ApiError, LogUnavailable};
+use crate::insights::Evidence;
 use crate::logs::{ExcerptOptions, JobExcerpt};
 use crate::progress::Progress;
 
@@ -25,6 +26,8 @@ pub(super) struct Analysed {
     pub digest: Digest,
     /// Parts that could not be produced (a log, annotations, an insight): warnings.
     pub degraded: Vec<String>,
+    /// What the insights looked up (earlier attempts, the base run), for the diagnosis.
+    pub evidence: Evidence,
 }
 
 /// `base`: the base branch's run as gathered (taken out of `gathered`, the insights own it).
@@ -60,8 +63,22 @@ pub(super) async fn analyse(
             .collect(),
     });
     digest.log_file = fetcher.log_file_name();
-    insights::add(&mut digest, fetcher, config, base, &mut degraded).await;
-    Analysed { digest, degraded }
+    let evidence = insights::add(&mut digest, fetcher, config, base, &mut degraded).await;
+    Analysed {
+        digest,
+        degraded,
+        evidence,
+    }
+}
+
+/// How every excerpt of the run is cut, the base branch's included.
+pub(super) fn excerpt_options(config: &Config, fetcher: &Fetcher) -> ExcerptOptions {
+    ExcerptOptions {
+        max_lines: config.max_lines,
+        // A file from any CI is numbered as its reader's editor numbers it.
+        lone_cr_ends_line: matches!(fetcher, Fetcher::LogFile(_)),
+        ..ExcerptOptions::default()
+    }
 }
 
 type Excerpts = HashMap<u64, Result<JobExcerpt, LogUnavailable>>;
@@ -79,12 +96,7 @@ async fn explain_failures(
 ) -> (Excerpts, HashMap<u64, Vec<Annotation>>) {
     let explained: Vec<&Job> = digest::explained(jobs).collect();
     progress.reading_logs(explained.len());
-    let options = ExcerptOptions {
-        max_lines: config.max_lines,
-        // A file from any CI is numbered as its reader's editor numbers it.
-        lone_cr_ends_line: matches!(fetcher, Fetcher::LogFile(_)),
-        ..ExcerptOptions::default()
-    };
+    let options = excerpt_options(config, fetcher);
     let fetched: Vec<_> = stream::iter(explained.into_iter().map(|job| {
         let options = &options;
         async move {

@@ -61,47 +61,68 @@ pub(super) async fn base_and_passing(
 
 /// Adds the insights `config.insights` asks for to `digest`. `base`: the base branch's run as
 /// [`find_base`] found it (looked up once, before the logs, which may be compared with it).
+/// Returns the evidence, which the diagnosis reads too.
 pub(super) async fn add(
     digest: &mut Digest,
     fetcher: &Fetcher,
     config: &Config,
     base: Option<Result<BaseLookup, ApiError>>,
     degraded: &mut Vec<String>,
-) {
+) -> Evidence {
     let options = config.insights;
+    let want_flaky = options.detect_flaky && digest.run.attempt.unwrap_or(1) > 1;
     let mut evidence = Evidence::default();
-    if let Fetcher::Api(github) = fetcher {
-        let run_id = digest.run.id;
-        let want_flaky = options.detect_flaky && digest.run.attempt.unwrap_or(1) > 1;
-        let attempts = match want_flaky {
-            true => Some(github.jobs_of_every_attempt(run_id).await),
-            false => None,
-        };
-        let base = base.filter(|_| options.compare_base);
-        match attempts {
-            Some(Ok(jobs)) => evidence.every_attempt = Some(jobs),
-            Some(Err(error)) => {
-                evidence
-                    .notes
-                    .push("Earlier attempts could not be read (see the warnings).".into());
-                degraded.push(format!("comparing with earlier attempts: {error}"));
+    let unchecked = match fetcher {
+        Fetcher::Api(github) => {
+            if want_flaky {
+                match github.jobs_of_every_attempt(digest.run.id).await {
+                    Ok(jobs) => evidence.every_attempt = Some(jobs),
+                    Err(error) => {
+                        evidence
+                            .notes
+                            .push("Earlier attempts could not be read (see the warnings).".into());
+                        degraded.push(format!("comparing with earlier attempts: {error}"));
+                    }
+                }
             }
-            None => {}
-        }
-        match base {
-            Some(Ok(BaseLookup::Found(found))) => evidence.base = Some(found),
-            Some(Ok(BaseLookup::Skipped(note))) => evidence.notes.push(note),
-            Some(Ok(BaseLookup::NotApplicable)) => {}
-            Some(Err(error)) => {
-                evidence
-                    .notes
-                    .push("The base branch could not be compared (see the warnings).".into());
-                degraded.push(format!("comparing with the base branch: {error}"));
+            match base.filter(|_| options.compare_base) {
+                Some(Ok(BaseLookup::Found(found))) => {
+                    evidence.base = Some(found);
+                    None
+                }
+                Some(Ok(BaseLookup::Skipped(note))) => {
+                    evidence.notes.push(note.clone());
+                    Some(note)
+                }
+                Some(Ok(BaseLookup::NotApplicable)) => {
+                    Some("this run is not for a pull request".to_owned())
+                }
+                Some(Err(error)) => {
+                    evidence
+                        .notes
+                        .push("The base branch could not be compared (see the warnings).".into());
+                    degraded.push(format!("comparing with the base branch: {error}"));
+                    Some("the base branch's run could not be read".to_owned())
+                }
+                None if !options.compare_base => Some("`compare-base` is off".to_owned()),
+                None => Some("the base branch was not looked up".to_owned()),
             }
-            None => {}
         }
-    }
-    insights::apply(digest, evidence, &options);
+        Fetcher::Replay(recording) => {
+            if want_flaky {
+                evidence.every_attempt = recording.every_attempt.clone();
+            }
+            evidence.base = recording.base.clone().filter(|_| options.compare_base);
+            evidence
+                .base
+                .is_none()
+                .then(|| "the recording holds no base-branch run (`base/`)".to_owned())
+        }
+        Fetcher::LogFile(_) => Some("a log file has no run to compare".to_owned()),
+    };
+    evidence.base_unchecked = unchecked;
+    insights::apply(digest, &evidence, &options);
+    evidence
 }
 
 pub(super) enum BaseLookup {
@@ -149,6 +170,7 @@ async fn find_base(
     Ok(BaseLookup::Found(BaseEvidence {
         branch,
         run_id: base_id,
+        run_number: base.run_number,
         url: base.html_url,
         conclusion: base.conclusion,
         head_sha: base.head_sha,

@@ -16,7 +16,9 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+// Bytes and ASCII rules: the release build has no Unicode case tables (the `regex` features
+// are trimmed), and every shape here is ASCII.
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 /// A cause outside the code, and the line that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,17 +112,25 @@ const DOWNLOAD: &str = concat!(
 );
 
 static RUNNER_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(RUNNER_LEVEL.iter().map(|(shape, _)| *shape)).expect("valid runner shapes")
+    RegexSetBuilder::new(RUNNER_LEVEL.iter().map(|(shape, _)| *shape))
+        .unicode(false)
+        .build()
+        .expect("valid runner shapes")
 });
-static NETWORK_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(NETWORK).expect("valid network shapes"));
-static DOWNLOAD_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(DOWNLOAD).expect("valid download shapes"));
+static NETWORK_RE: LazyLock<Regex> = LazyLock::new(|| ascii(NETWORK));
+static DOWNLOAD_RE: LazyLock<Regex> = LazyLock::new(|| ascii(DOWNLOAD));
+
+fn ascii(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .expect("valid shapes")
+}
 
 /// The runner-level cause `line` shows, if any.
 pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
     let line = without_runner_tag(line);
-    let index = RUNNER_SET.matches(line).into_iter().next()?;
+    let index = RUNNER_SET.matches(line.as_bytes()).into_iter().next()?;
     Some(InfrastructureCause {
         cause: RUNNER_LEVEL[index].1,
         line: line.to_owned(),
@@ -130,14 +140,18 @@ pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
 /// The network cause `line` shows, when it is a failed download.
 pub fn failed_download(line: &str) -> Option<InfrastructureCause> {
     let line = without_runner_tag(line);
-    let network = NETWORK_RE.find(line)?;
+    let bytes = line.as_bytes();
+    let network = NETWORK_RE.find(bytes)?;
     // The download sign is looked for outside the network words themselves (a `connection
     // reset` is not a download).
-    let rest = format!("{} {}", &line[..network.start()], &line[network.end()..]);
-    DOWNLOAD_RE.is_match(&rest).then(|| InfrastructureCause {
-        cause: "a download failed on the network (a registry, a mirror or a host)",
-        line: line.to_owned(),
-    })
+    let outside = [&bytes[..network.start()], &bytes[network.end()..]];
+    outside
+        .iter()
+        .any(|part| DOWNLOAD_RE.is_match(part))
+        .then(|| InfrastructureCause {
+            cause: "a download failed on the network (a registry, a mirror or a host)",
+            line: line.to_owned(),
+        })
 }
 
 /// The line as its program printed it: without the runner's `##[error]` and `Error: ` tags.

@@ -19,6 +19,8 @@ pub struct WorkflowRun {
     pub workflow_id: Option<u64>,
     #[serde(default, deserialize_with = "lenient_int")]
     pub run_attempt: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_int")]
+    pub run_number: Option<u64>,
     #[serde(default)]
     pub head_branch: Option<String>,
     #[serde(default)]

@@ -44,15 +44,19 @@ pub struct Evidence {
     /// The jobs of every attempt of the run (`…/jobs?filter=all`).
     pub every_attempt: Option<Vec<Job>>,
     pub base: Option<BaseEvidence>,
+    /// Why there is no `base`, in words for a verdict (`this run is not for a pull request`).
+    pub base_unchecked: Option<String>,
     /// Why a lookup was skipped or failed.
     pub notes: Vec<String>,
 }
 
 /// The base branch's latest completed run of the workflow, and its jobs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BaseEvidence {
     pub branch: String,
     pub run_id: u64,
+    /// The run's number in its workflow (`#812`), as GitHub shows it.
+    pub run_number: Option<u64>,
     pub url: Option<String>,
     pub conclusion: Option<Conclusion>,
     pub head_sha: Option<String>,
@@ -60,7 +64,7 @@ pub struct BaseEvidence {
 }
 
 /// Fills the digest's insights and job marks from `evidence`, as `options` allow.
-pub fn apply(digest: &mut Digest, evidence: Evidence, options: &Options) {
+pub fn apply(digest: &mut Digest, evidence: &Evidence, options: &Options) {
     let attempt = digest.run.attempt.unwrap_or(1);
     if let (true, Some(every_attempt)) = (options.detect_flaky, &evidence.every_attempt) {
         for job in &mut digest.jobs {
@@ -133,7 +137,7 @@ pub fn apply(digest: &mut Digest, evidence: Evidence, options: &Options) {
             job.marks.group = failed.marks.group.clone();
         }
     }
-    digest.insights.notes = evidence.notes;
+    digest.insights.notes = evidence.notes.clone();
 }
 
 /// The digest keeps conclusions as text; the analysis wants them typed.

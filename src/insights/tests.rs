@@ -73,6 +73,7 @@ fn evidence() -> Evidence {
         base: Some(BaseEvidence {
             branch: "main".into(),
             run_id: 9,
+            run_number: Some(812),
             url: None,
             conclusion: Some(Conclusion::Failure),
             head_sha: Some("0123456789".into()),
@@ -82,13 +83,14 @@ fn evidence() -> Evidence {
             ],
         }),
         notes: vec!["a note".into()],
+        base_unchecked: None,
     }
 }
 
 #[test]
 fn every_insight_lands_on_both_job_lists() {
     let mut d = digest();
-    apply(&mut d, evidence(), &Options::default());
+    apply(&mut d, &evidence(), &Options::default());
     assert_eq!(d.insights.flaky_jobs.len(), 1);
     assert_eq!(d.insights.flaky_jobs[0].name, "build");
     let a = &d.failed_jobs[0];
@@ -124,7 +126,7 @@ fn each_insight_can_be_turned_off() {
         compare_base: false,
         group_errors: false,
     };
-    apply(&mut d, evidence(), &off);
+    apply(&mut d, &evidence(), &off);
     assert!(d.insights.flaky_jobs.is_empty() && d.insights.error_groups.is_empty());
     assert!(d.insights.base.is_none());
     assert!(d.jobs.iter().all(|j| j.marks == JobMarks::default()));
@@ -134,7 +136,7 @@ fn each_insight_can_be_turned_off() {
 #[test]
 fn the_marks_are_in_the_template_context_as_nulls_when_empty() {
     let mut d = digest();
-    apply(&mut d, Evidence::default(), &Options::default());
+    apply(&mut d, &Evidence::default(), &Options::default());
     let context = serde_json::to_value(&d).unwrap();
     assert_eq!(context["jobs"][0]["retry"], serde_json::Value::Null);
     assert_eq!(
@@ -149,7 +151,7 @@ fn the_marks_are_in_the_template_context_as_nulls_when_empty() {
 #[test]
 fn the_built_in_templates_show_a_group_once_with_its_marks() {
     let mut d = digest();
-    apply(&mut d, evidence(), &Options::default());
+    apply(&mut d, &evidence(), &Options::default());
     let renderer = crate::render::Renderer::new(None, None).unwrap();
     for text in [
         renderer.summary(&d).unwrap(),

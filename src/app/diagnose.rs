@@ -1,0 +1,262 @@
+//! The diagnose stage: a verdict per failed job (`crate::diagnose`), and the PR's change marked
+//! on the excerpts and annotations that point into it.
+//!
+//! It reuses what the earlier stages read — the base branch's run and its jobs, the jobs of
+//! every attempt, each excerpt — and asks the API for two things only, and only for a pull
+//! request with a failure: the PR's changed files (one request per 100 files), and the log of a
+//! base job that fails at the same step as ours, whose first failure line decides between
+//! "already failing" and "caused here". A lookup that fails leaves a note, and the verdict
+//! says what it could not check.
+
+use std::collections::HashMap;
+
+use futures_util::stream::{self, StreamExt};
+
+use super::analyse::{excerpt_options, LOG_DOWNLOADS_IN_PARALLEL};
+use super::fetch::Fetcher;
+use super::TimeLimits;
+use crate::config::Config;
+use crate::diagnose::{
+    self, first_failure_line, BaseComparison, BaseJob, ChangeHit, ChangedFiles, JobFacts, RunRef,
+};
+use crate::digest::{Digest, FailedJob};
+use crate::github::models::{Conclusion, Job};
+use crate::insights::{BaseEvidence, Evidence, RetryState};
+use crate::progress::Progress;
+use crate::publish::comment::{Action, Plan};
+
+/// Adds a diagnosis to every failed job of `digest`, and the run-level `diagnosis` and
+/// `rerun_suggested`.
+pub(super) async fn diagnose(
+    digest: &mut Digest,
+    evidence: &Evidence,
+    config: &Config,
+    fetcher: &Fetcher,
+    plan: Option<&Plan>,
+    time: &TimeLimits,
+    degraded: &mut Vec<String>,
+) {
+    if !digest.failed_jobs.iter().any(is_diagnosed) {
+        return;
+    }
+    let hits: Vec<Option<ChangeHit>> =
+        match changed_files(digest, config, fetcher, plan, degraded).await {
+            Some(files) => digest
+                .failed_jobs
+                .iter_mut()
+                .map(|job| mark_change(job, &files))
+                .collect(),
+            None => vec![None; digest.failed_jobs.len()],
+        };
+    let base = evidence.base.as_ref();
+    let first_lines = match base {
+        Some(base) => base_first_lines(&digest.failed_jobs, base, config, fetcher, time).await,
+        None => HashMap::new(),
+    };
+    let base_run = base.map(|b| match b.run_number {
+        Some(number) => format!("run #{number} on {}", b.branch),
+        None => format!("run {} on {}", b.run_id, b.branch),
+    });
+    let unchecked = evidence
+        .base_unchecked
+        .as_deref()
+        .unwrap_or("there is no base run");
+    let run = RunRef {
+        id: digest.run.id,
+        repository: &digest.run.repository,
+    };
+    let mut verdicts = Vec::with_capacity(digest.failed_jobs.len());
+    for (job, hit) in digest.failed_jobs.iter().zip(&hits) {
+        if !is_diagnosed(job) {
+            verdicts.push(None);
+            continue;
+        }
+        let comparison = match (base, &base_run) {
+            (Some(base), Some(label)) => BaseComparison::Compared {
+                run: label,
+                branch: &base.branch,
+                job: base_job(&base.jobs, &job.name).map(|found| BaseJob {
+                    conclusion: found.conclusion.as_ref().map(|c| c.as_str().to_owned()),
+                    failed_steps: failed_steps(found),
+                    first_line: first_lines.get(&found.id).cloned(),
+                }),
+            },
+            _ => BaseComparison::Unchecked(unchecked),
+        };
+        let facts = JobFacts {
+            name: &job.name,
+            failing_step: job.failing_step.as_deref(),
+            lines: &job.excerpt,
+            annotations: &job.annotations,
+            passed_in_another_attempt: job
+                .marks
+                .retry
+                .as_ref()
+                .is_some_and(|r| r.state == RetryState::PassedBefore),
+            in_change: hit.as_ref(),
+        };
+        verdicts.push(Some(diagnose::decide(&facts, &comparison, &run)));
+    }
+    for (job, verdict) in digest.failed_jobs.iter_mut().zip(verdicts) {
+        job.diagnosis = verdict;
+    }
+    touching_the_change_first(&mut digest.failed_jobs);
+    let kinds = || {
+        digest
+            .failed_jobs
+            .iter()
+            .filter_map(|job| job.diagnosis.as_ref().map(|d| d.kind))
+    };
+    digest.diagnosis = diagnose::shared_kind(kinds());
+    digest.rerun_suggested = diagnose::rerun_suggested(kinds());
+}
+
+/// A cancelled job explains nothing, so it gets no verdict.
+fn is_diagnosed(job: &FailedJob) -> bool {
+    job.conclusion != "cancelled"
+}
+
+/// The pull request's changed files, when the run is for one. A failed lookup is a note.
+async fn changed_files(
+    digest: &mut Digest,
+    config: &Config,
+    fetcher: &Fetcher,
+    plan: Option<&Plan>,
+    degraded: &mut Vec<String>,
+) -> Option<ChangedFiles> {
+    let files = match fetcher {
+        Fetcher::Api(github) => {
+            let number = pull_request(config, plan)?;
+            match github.pull_files(number).await {
+                Ok(files) => files,
+                Err(error) => {
+                    digest.insights.notes.push(format!(
+                        "The changed files of PR #{number} could not be read, so no line is marked as in the change (see the warnings)."
+                    ));
+                    degraded.push(format!("reading the pull request's changed files: {error}"));
+                    return None;
+                }
+            }
+        }
+        Fetcher::Replay(recording) => recording.pull_files.clone()?,
+        Fetcher::LogFile(_) => return None,
+    };
+    Some(ChangedFiles::new(&files)).filter(|files| !files.is_empty())
+}
+
+/// The pull request the run is for: the one the comment goes to, else the one the inputs or
+/// the event name. None for a run without one (a push): then nothing is asked.
+fn pull_request(config: &Config, plan: Option<&Plan>) -> Option<u64> {
+    if let Some(Plan {
+        action: Action::Write { pr, .. },
+        ..
+    }) = plan
+    {
+        return Some(*pr);
+    }
+    config.pr_number.or(config.event.pr_number).or_else(|| {
+        let run = config.event.triggering_run.as_ref()?;
+        run.pr_numbers.first().copied()
+    })
+}
+
+/// Marks the excerpt lines and annotations of `job` that point into the change, and returns
+/// the first place: the best-ranked line's, else an annotation's.
+fn mark_change(job: &mut FailedJob, files: &ChangedFiles) -> Option<ChangeHit> {
+    let mut first: Option<((u32, u64), ChangeHit)> = None;
+    for line in &mut job.excerpt {
+        if let Some(hit) = files.hit(&line.text) {
+            line.in_change = true;
+            let rank = (line.priority, line.line_number);
+            if first.as_ref().is_none_or(|(best, _)| rank < *best) {
+                first = Some((rank, hit));
+            }
+        }
+    }
+    let mut from_annotations = None;
+    for note in &mut job.annotations {
+        if note.path.is_empty() || note.path == ".github" {
+            continue;
+        }
+        if let Some(hit) = files.hit_at(&note.path, note.line) {
+            note.in_change = true;
+            from_annotations.get_or_insert(hit);
+        }
+    }
+    let hit = first.map(|(_, hit)| hit).or(from_annotations);
+    job.change_location = hit.as_ref().map(ChangeHit::location);
+    hit
+}
+
+/// The job of the same name in the base run: its latest attempt.
+fn base_job<'a>(jobs: &'a [Job], name: &str) -> Option<&'a Job> {
+    jobs.iter()
+        .filter(|j| j.name == name)
+        .max_by_key(|j| j.run_attempt.unwrap_or(0))
+}
+
+fn failed_steps(job: &Job) -> Vec<String> {
+    job.steps
+        .iter()
+        .filter(|s| s.conclusion.as_ref().is_some_and(Conclusion::is_failure))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// Per base job id, its first failure line: read only for the base jobs that fail at the same
+/// step as the failed job of their name (the only case the line decides), in parallel.
+async fn base_first_lines(
+    failed: &[FailedJob],
+    base: &BaseEvidence,
+    config: &Config,
+    fetcher: &Fetcher,
+    time: &TimeLimits,
+) -> HashMap<u64, Result<Option<String>, String>> {
+    let wanted: Vec<&Job> = failed
+        .iter()
+        .filter(|job| is_diagnosed(job))
+        .filter_map(|job| {
+            let found = base_job(&base.jobs, &job.name)?;
+            let failing = found
+                .conclusion
+                .as_ref()
+                .is_some_and(Conclusion::is_failure);
+            let same_step = job.failing_step.is_some()
+                && failed_steps(found).first() == job.failing_step.as_ref();
+            (failing && same_step).then_some(found)
+        })
+        .collect();
+    let options = excerpt_options(config, fetcher);
+    let quiet = Progress::hidden();
+    stream::iter(wanted.into_iter().map(|job| {
+        let (options, quiet) = (&options, &quiet);
+        async move {
+            let read = fetcher.excerpt(job, None, options, time, quiet).await;
+            let line = read
+                .map(|excerpt| first_failure_line(&excerpt.lines).map(|l| l.text.clone()))
+                .map_err(|why| why.to_string());
+            (job.id, line)
+        }
+    }))
+    .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)
+    .collect()
+    .await
+}
+
+/// Failed jobs whose failure touches the change first, a group of jobs with one error moving
+/// together (its first job stays the one whose excerpt is shown); otherwise in order.
+fn touching_the_change_first(jobs: &mut [FailedJob]) {
+    let touching_groups: Vec<usize> = jobs
+        .iter()
+        .filter(|job| job.change_location.is_some())
+        .filter_map(|job| job.marks.group.as_ref().map(|g| g.index))
+        .collect();
+    jobs.sort_by_key(|job| {
+        let grouped = job
+            .marks
+            .group
+            .as_ref()
+            .is_some_and(|g| touching_groups.contains(&g.index));
+        !(job.change_location.is_some() || grouped)
+    });
+}
