@@ -71,6 +71,9 @@ class Fake:
                 return json_answer(200, load(file) if file.is_file() else [])
             if path == f"/repos/{self.repo}/issues/{self.pr}/comments":
                 return json_answer(200, load(self.data / "openapi-issue-comment-items.json"))
+            if path == f"/repos/{self.repo}/pulls/{self.pr}/files":
+                file = self.replay / "pull-files.json"
+                return json_answer(200, load(file) if file.is_file() else [])
         if method == "POST" and path == "/graphql" and "viewer" in json.loads(body)["query"]:
             return json_answer(200, {"data": {"viewer": {"login": "github-actions"}}})
         if method == "POST" and path == f"/repos/{self.repo}/issues/{self.pr}/comments":

@@ -125,6 +125,10 @@ pub struct JobSummary {
     /// `retry`, `on_base`, `group` (`crate::insights`), null when there is nothing to say.
     #[serde(flatten)]
     pub marks: JobMarks,
+    /// A failed job's verdict (`failed_jobs[].diagnosis.kind` and `.label`: `caused_here`,
+    /// `caused by this PR` …), for the jobs table; null for the others.
+    pub diagnosis_kind: Option<crate::diagnose::DiagnosisKind>,
+    pub diagnosis_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -369,6 +373,8 @@ impl JobSummary {
             url: job.html_url.clone(),
             failed: matches!(category, Category::Failed | Category::Cancelled),
             marks: JobMarks::default(),
+            diagnosis_kind: None,
+            diagnosis_label: None,
         }
     }
 }

@@ -36,18 +36,21 @@ pub(super) async fn diagnose(
     time: &TimeLimits,
     degraded: &mut Vec<String>,
 ) {
-    if !digest.failed_jobs.iter().any(is_diagnosed) {
+    if digest.failed_jobs.is_empty() {
         return;
     }
-    let hits: Vec<Option<ChangeHit>> =
-        match changed_files(digest, config, fetcher, plan, degraded).await {
-            Some(files) => digest
-                .failed_jobs
-                .iter_mut()
-                .map(|job| mark_change(job, &files))
-                .collect(),
-            None => vec![None; digest.failed_jobs.len()],
-        };
+    let files = match digest.failed_jobs.iter().any(is_compared) {
+        true => changed_files(digest, config, fetcher, plan, degraded).await,
+        false => None,
+    };
+    let hits: Vec<Option<ChangeHit>> = match files {
+        Some(files) => digest
+            .failed_jobs
+            .iter_mut()
+            .map(|job| mark_change(job, &files))
+            .collect(),
+        None => vec![None; digest.failed_jobs.len()],
+    };
     let base = evidence.base.as_ref();
     let first_lines = match base {
         Some(base) => base_first_lines(&digest.failed_jobs, base, config, fetcher, time).await,
@@ -67,8 +70,20 @@ pub(super) async fn diagnose(
     };
     let mut verdicts = Vec::with_capacity(digest.failed_jobs.len());
     for (job, hit) in digest.failed_jobs.iter().zip(&hits) {
-        if !is_diagnosed(job) {
-            verdicts.push(None);
+        let facts = JobFacts {
+            name: &job.name,
+            failing_step: job.failing_step.as_deref(),
+            lines: &job.excerpt,
+            annotations: &job.annotations,
+            passed_in_another_attempt: job
+                .marks
+                .retry
+                .as_ref()
+                .is_some_and(|r| r.state == RetryState::PassedBefore),
+            in_change: hit.as_ref(),
+        };
+        if !is_compared(job) {
+            verdicts.push(diagnose::decide_cancelled(&facts, &run));
             continue;
         }
         let comparison = match (base, &base_run) {
@@ -83,21 +98,13 @@ pub(super) async fn diagnose(
             },
             _ => BaseComparison::Unchecked(unchecked),
         };
-        let facts = JobFacts {
-            name: &job.name,
-            failing_step: job.failing_step.as_deref(),
-            lines: &job.excerpt,
-            annotations: &job.annotations,
-            passed_in_another_attempt: job
-                .marks
-                .retry
-                .as_ref()
-                .is_some_and(|r| r.state == RetryState::PassedBefore),
-            in_change: hit.as_ref(),
-        };
         verdicts.push(Some(diagnose::decide(&facts, &comparison, &run)));
     }
     for (job, verdict) in digest.failed_jobs.iter_mut().zip(verdicts) {
+        if let Some(listed) = digest.jobs.iter_mut().find(|j| j.id == job.id) {
+            listed.diagnosis_kind = verdict.as_ref().map(|v| v.kind);
+            listed.diagnosis_label = verdict.as_ref().map(|v| v.label.clone());
+        }
         job.diagnosis = verdict;
     }
     touching_the_change_first(&mut digest.failed_jobs);
@@ -111,8 +118,10 @@ pub(super) async fn diagnose(
     digest.rerun_suggested = diagnose::rerun_suggested(kinds());
 }
 
-/// A cancelled job explains nothing, so it gets no verdict.
-fn is_diagnosed(job: &FailedJob) -> bool {
+/// Whether the job gets the full verdict: a cancelled job was stopped, so only a runner-level
+/// cause its log names can explain it (`diagnose::decide_cancelled`); the base branch and the
+/// change say nothing about it.
+fn is_compared(job: &FailedJob) -> bool {
     job.conclusion != "cancelled"
 }
 
@@ -214,7 +223,7 @@ async fn base_first_lines(
 ) -> HashMap<u64, Result<Option<String>, String>> {
     let wanted: Vec<&Job> = failed
         .iter()
-        .filter(|job| is_diagnosed(job))
+        .filter(|job| is_compared(job))
         .filter_map(|job| {
             let found = base_job(&base.jobs, &job.name)?;
             let failing = found

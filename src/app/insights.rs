@@ -104,7 +104,7 @@ pub(super) async fn add(
                     degraded.push(format!("comparing with the base branch: {error}"));
                     Some("the base branch's run could not be read".to_owned())
                 }
-                None if !options.compare_base => Some("`compare-base` is off".to_owned()),
+                None if !options.compare_base => Some("the compare-base input is off".to_owned()),
                 None => Some("the base branch was not looked up".to_owned()),
             }
         }
@@ -116,9 +116,9 @@ pub(super) async fn add(
             evidence
                 .base
                 .is_none()
-                .then(|| "the recording holds no base-branch run (`base/`)".to_owned())
+                .then(|| "the recording holds no base-branch run".to_owned())
         }
-        Fetcher::LogFile(_) => Some("a log file has no run to compare".to_owned()),
+        Fetcher::LogFile(_) => Some("a log file has no base run".to_owned()),
     };
     evidence.base_unchecked = unchecked;
     insights::apply(digest, &evidence, &options);

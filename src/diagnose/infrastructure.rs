@@ -27,6 +27,8 @@ pub struct InfrastructureCause {
     pub cause: &'static str,
     /// The log line or annotation that shows it (raw, untrusted).
     pub line: String,
+    /// Where in `line` the words that show it are (byte offsets), to quote around them.
+    pub at: std::ops::Range<usize>,
 }
 
 /// Runner-level shapes, each with its cause in words, in the order they are tried.
@@ -111,14 +113,26 @@ const DOWNLOAD: &str = concat!(
     r"|\bcheckout\b|\bclone\b",
 );
 
+/// A test's own words about a failure it expects or checks: an assertion, an expectation, the
+/// source line pytest and others print with `>` before the error. The same words that name a
+/// cause outside the code are then the test's subject (`assert "No space left on device" in
+/// err`, `Expected OutOfMemoryError to be thrown`), not what happened to the machine.
+const TEST_EXPECTATION: &str = concat!(
+    r"(?i)\bassert|\bexpect(?:ed|s|ation)?\b|\bshould\b|\bto (?:be )?(?:throw|raise)n?\b",
+    r"|\braises\(|\bassertRaises\b|^\s*>\s|^\s*\d+\s*(?:\||│)\s",
+);
+
 static RUNNER_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSetBuilder::new(RUNNER_LEVEL.iter().map(|(shape, _)| *shape))
         .unicode(false)
         .build()
         .expect("valid runner shapes")
 });
+static RUNNER_RES: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| RUNNER_LEVEL.iter().map(|(shape, _)| ascii(shape)).collect());
 static NETWORK_RE: LazyLock<Regex> = LazyLock::new(|| ascii(NETWORK));
 static DOWNLOAD_RE: LazyLock<Regex> = LazyLock::new(|| ascii(DOWNLOAD));
+static TEST_EXPECTATION_RE: LazyLock<Regex> = LazyLock::new(|| ascii(TEST_EXPECTATION));
 
 fn ascii(pattern: &str) -> Regex {
     RegexBuilder::new(pattern)
@@ -130,10 +144,16 @@ fn ascii(pattern: &str) -> Regex {
 /// The runner-level cause `line` shows, if any.
 pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
     let line = without_runner_tag(line);
-    let index = RUNNER_SET.matches(line.as_bytes()).into_iter().next()?;
+    let bytes = line.as_bytes();
+    let index = RUNNER_SET.matches(bytes).into_iter().next()?;
+    let found = RUNNER_RES[index].find(bytes)?;
+    if is_the_tests_subject(bytes, found.start()) {
+        return None;
+    }
     Some(InfrastructureCause {
         cause: RUNNER_LEVEL[index].1,
         line: line.to_owned(),
+        at: found.range(),
     })
 }
 
@@ -142,6 +162,9 @@ pub fn failed_download(line: &str) -> Option<InfrastructureCause> {
     let line = without_runner_tag(line);
     let bytes = line.as_bytes();
     let network = NETWORK_RE.find(bytes)?;
+    if is_the_tests_subject(bytes, network.start()) {
+        return None;
+    }
     // The download sign is looked for outside the network words themselves (a `connection
     // reset` is not a download).
     let outside = [&bytes[..network.start()], &bytes[network.end()..]];
@@ -151,7 +174,16 @@ pub fn failed_download(line: &str) -> Option<InfrastructureCause> {
         .then(|| InfrastructureCause {
             cause: "a download failed on the network (a registry, a mirror or a host)",
             line: line.to_owned(),
+            at: network.range(),
         })
+}
+
+/// Whether the words at `at` are what a test checks rather than what happened: the line is an
+/// assertion or a printed source line, or the words sit inside a string literal.
+fn is_the_tests_subject(line: &[u8], at: usize) -> bool {
+    let before = &line[..at];
+    let open = |quote: u8| before.iter().filter(|&&b| b == quote).count() % 2 == 1;
+    TEST_EXPECTATION_RE.is_match(line) || open(b'"') || open(b'`')
 }
 
 /// The line as its program printed it: without the runner's `##[error]` and `Error: ` tags.
@@ -241,6 +273,23 @@ mod tests {
             cause("##[error]One or more containers failed to start."),
             Some("a service container never became healthy")
         );
+    }
+
+    #[test]
+    fn a_tests_own_subject_is_not_what_happened_to_the_machine() {
+        for line in [
+            ">       assert \"No space left on device\" in str(err)",
+            "Expected java.lang.OutOfMemoryError to be thrown, but nothing was thrown",
+            "    raise OSError(28, \"No space left on device\")",
+            "  12 | it('retries on ECONNRESET from the registry', async () => {",
+            "AssertionError: the download should fail with ECONNRESET",
+        ] {
+            assert_eq!(cause(line), None, "{line}");
+            assert_eq!(failed_download(line), None, "{line}");
+        }
+        // What the machine did, quoted in an error message, is still found.
+        let found = runner_level("OSError: [Errno 28] No space left on device: '/tmp/x'").unwrap();
+        assert_eq!(&found.line[found.at.clone()], "No space left on device");
     }
 
     #[test]

@@ -21,7 +21,9 @@ mod verdict;
 use serde::Serialize;
 
 pub use change::{ChangeHit, ChangedFiles};
-pub use verdict::{decide, first_failure_line, BaseComparison, BaseJob, JobFacts, RunRef};
+pub use verdict::{
+    decide, decide_cancelled, first_failure_line, BaseComparison, BaseJob, JobFacts, RunRef,
+};
 
 /// What a failure is (`failed_jobs[].diagnosis.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

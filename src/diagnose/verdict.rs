@@ -6,6 +6,7 @@ use super::{ActionKind, Diagnosis, DiagnosisKind, NextAction};
 use crate::digest::AnnotationView;
 use crate::insights::grouping::normalize;
 use crate::logs::patterns::is_generic_exit_error;
+use crate::logs::rank;
 use crate::logs::{ExcerptLine, LineKind};
 
 /// Characters of a log line quoted in a verdict's evidence.
@@ -55,33 +56,44 @@ pub struct BaseJob {
     pub first_line: Option<Result<Option<String>, String>>,
 }
 
-/// The excerpt's first failure line: the best-ranked error or match, earliest first, other than
-/// the runner's generic exit line (every failed step ends with one).
+/// The excerpt's first failure line: the earliest error or match of the best-ranked tier (a
+/// side note printed before the failure ranks below it), other than the runner's generic exit
+/// line (every failed step ends with one).
 pub fn first_failure_line(lines: &[ExcerptLine]) -> Option<&ExcerptLine> {
     lines
         .iter()
         .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
         .filter(|l| !is_generic_exit_error(without_error_tag(&l.text).as_bytes()))
-        .min_by_key(|l| (l.priority, l.line_number))
+        .min_by_key(|l| (rank::tier(l.priority), l.line_number))
+}
+
+/// The verdict of a cancelled job: only a cause outside the code the log names (a runner shut
+/// down mid-job is reported as cancelled); a job someone or `cancel-in-progress` stopped has
+/// nothing to diagnose.
+pub fn decide_cancelled(job: &JobFacts, run: &RunRef) -> Option<Diagnosis> {
+    runner_level_cause(job).map(|found| infrastructure_verdict(&found, run))
+}
+
+/// A runner-level cause on any line of the excerpt or in an annotation.
+fn runner_level_cause(job: &JobFacts) -> Option<InfrastructureCause> {
+    let lines = job.lines.iter().map(|l| l.text.as_str());
+    let notes = job.annotations.iter().map(|a| a.message.as_str());
+    lines.chain(notes).find_map(infrastructure::runner_level)
 }
 
 /// The verdict of one failed job.
 pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis {
     if let Some(found) = infrastructure_cause(job) {
-        let evidence = format!("{}: “{}”", capitalised(found.cause), quote(&found.line));
-        return verdict(
-            DiagnosisKind::Infrastructure,
-            "infrastructure",
-            evidence,
-            rerun(run),
-        );
+        return infrastructure_verdict(&found, run);
     }
     if job.passed_in_another_attempt {
         let evidence = format!(
-            "`{}` passed in another attempt of this run, on the same commit",
+            "{} passed in another attempt of this run, on the same commit",
             job.name
         );
-        return verdict(DiagnosisKind::Flaky, "flaky", evidence, rerun(run));
+        let mut next = rerun(run);
+        next.text = "Re-run the failed jobs: the same commit passed before".into();
+        return verdict(DiagnosisKind::Flaky, "flaky", evidence, next);
     }
     let ours = first_failure_line(job.lines).map(|l| l.text.as_str());
     match base {
@@ -95,7 +107,7 @@ pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis 
         } => unknown(
             job,
             format!(
-                "{base_run} has no job named `{}`: nothing to compare with on {branch}",
+                "{base_run} has no job named “{}”: nothing to compare with on {branch}",
                 job.name
             ),
         ),
@@ -125,28 +137,28 @@ fn compare(
         )
     };
     match base_job.conclusion.as_deref() {
-        Some("success") => return caused(format!("{base_run} passes `{name}`")),
+        Some("success") => return caused(format!("{base_run} passes “{name}”")),
         Some("failure" | "timed_out") => {}
         other => {
-            let ended = other.map_or("has no result".to_owned(), |c| format!("ended `{c}`"));
+            let ended = other.map_or("has no result".to_owned(), |c| format!("ended “{c}”"));
             return unknown(
                 job,
-                format!("`{name}` {ended} in {base_run}: nothing to compare with"),
+                format!("“{name}” {ended} in {base_run}: nothing to compare with"),
             );
         }
     }
     let (Some(step), Some(base_step)) = (job.failing_step, base_job.failed_steps.first()) else {
         return unknown(
             job,
-            format!("{base_run} fails `{name}` too, but the failing steps cannot be compared"),
+            format!("{base_run} fails “{name}” too, but the failing steps cannot be compared"),
         );
     };
     if step != base_step {
         return caused(format!(
-            "{base_run} fails `{name}` at step `{base_step}`, not at `{step}`"
+            "{base_run} fails “{name}” at step “{base_step}”, not at “{step}”"
         ));
     }
-    let same_step = format!("{base_run} fails `{name}` at the same step");
+    let same_step = format!("{base_run} fails “{name}” at the same step");
     let theirs = match &base_job.first_line {
         Some(Ok(Some(line))) => line,
         Some(Ok(None)) | None => {
@@ -188,6 +200,20 @@ fn compare(
     }
 }
 
+fn infrastructure_verdict(found: &InfrastructureCause, run: &RunRef) -> Diagnosis {
+    let evidence = format!(
+        "{}: “{}”",
+        capitalised(found.cause),
+        quote_around(&found.line, found.at.clone())
+    );
+    verdict(
+        DiagnosisKind::Infrastructure,
+        "infrastructure",
+        evidence,
+        rerun(run),
+    )
+}
+
 /// Lines after the first failure line that still belong to it (`error: failed to download`,
 /// `Caused by:`, then the resolver's message).
 const CAUSE_LINES: u64 = 4;
@@ -195,9 +221,7 @@ const CAUSE_LINES: u64 = 4;
 /// A cause outside the code: a runner-level line anywhere in the excerpt or the annotations,
 /// a failed download only as the first failure line or its cause (see [`infrastructure`]).
 fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
-    let lines = job.lines.iter().map(|l| l.text.as_str());
-    let notes = job.annotations.iter().map(|a| a.message.as_str());
-    if let Some(found) = lines.chain(notes).find_map(infrastructure::runner_level) {
+    if let Some(found) = runner_level_cause(job) {
         return Some(found);
     }
     let first = first_failure_line(job.lines).map(|first| {
@@ -271,7 +295,7 @@ fn rerun(run: &RunRef) -> NextAction {
         .then(|| format!("gh run rerun {} --failed --repo {}", run.id, run.repository));
     NextAction {
         kind: ActionKind::Rerun,
-        text: "Re-run the failed jobs: the code did not fail".into(),
+        text: "Re-run the failed jobs: the cause was outside the code".into(),
         command,
         location: None,
     }
@@ -303,10 +327,35 @@ fn without_error_tag(line: &str) -> &str {
 /// A log line for a sentence: trimmed, cut at [`QUOTED_CHARS`].
 fn quote(line: &str) -> String {
     let line = without_error_tag(line);
-    match line.char_indices().nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}…", line[..end].trim_end()),
-        None => line.to_owned(),
+    quote_around(line, 0..0)
+}
+
+/// [`QUOTED_CHARS`] of `line` around the words at `at` (byte offsets), starting a few words
+/// before them, so a long line is quoted where it shows the cause, not only by its start.
+fn quote_around(line: &str, at: std::ops::Range<usize>) -> String {
+    /// Characters kept before the words.
+    const LEAD: usize = 30;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    if chars.len() <= QUOTED_CHARS {
+        return line.trim().to_owned();
     }
+    let words = chars.partition_point(|&(i, _)| i < at.start);
+    let mut first = words.saturating_sub(LEAD).min(chars.len() - QUOTED_CHARS);
+    // Start at a word: after the first space of the lead, when it has one.
+    if let Some(space) = (first..words).find(|&i| first > 0 && chars[i].1 == ' ') {
+        first = space + 1;
+    }
+    let last = (first + QUOTED_CHARS).min(chars.len());
+    let byte = |index: usize| chars.get(index).map_or(line.len(), |&(i, _)| i);
+    let mut quoted = String::new();
+    if first > 0 {
+        quoted.push('…');
+    }
+    quoted.push_str(line[byte(first)..byte(last)].trim());
+    if last < chars.len() {
+        quoted.push('…');
+    }
+    quoted
 }
 
 fn capitalised(text: &str) -> String {

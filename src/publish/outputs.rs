@@ -1,16 +1,20 @@
 //! The step outputs (`$GITHUB_OUTPUT`): the contract's `failed-jobs`, `conclusion`,
-//! `comment-url`, and the digest as JSON for later steps.
+//! `comment-url`, the verdicts' `diagnosis` and `rerun-suggested`, and the digest as JSON for
+//! later steps.
 
 use super::commands;
 use crate::digest::Digest;
 
-/// The step outputs: `failed-jobs`, `conclusion`, `comment-url` (the contract), and `json`, the
-/// digest for later steps (`fromJSON(steps.digest.outputs.json)`).
+/// The step outputs: `failed-jobs`, `conclusion`, `comment-url` (the contract), `diagnosis` and
+/// `rerun-suggested` (what the failures are), and `json`, the digest for later steps
+/// (`fromJSON(steps.digest.outputs.json)`).
 pub fn outputs(digest: &Digest, comment_url: Option<&str>) -> String {
     [
         commands::output_entry("failed-jobs", &digest.totals.failed.to_string()),
         commands::output_entry("conclusion", &digest.conclusion),
         commands::output_entry("comment-url", comment_url.unwrap_or("")),
+        commands::output_entry("diagnosis", &digest.diagnosis),
+        commands::output_entry("rerun-suggested", &digest.rerun_suggested.to_string()),
         commands::output_entry("json", &digest_json(digest)),
     ]
     .concat()
@@ -54,6 +58,8 @@ mod tests {
         let json = text.lines().find_map(|l| l.strip_prefix("json=")).unwrap();
         let back: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(back["totals"]["failed"], 2);
+        assert!(text.contains("diagnosis=\n"), "nothing diagnosed: {text}");
+        assert!(text.contains("rerun-suggested=false\n"), "{text}");
 
         let huge = crate::render::tests::digest(300, 40, 4000);
         let json = digest_json(&huge);

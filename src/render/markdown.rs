@@ -75,6 +75,32 @@ pub fn code_block(text: &str) -> String {
     out
 }
 
+/// `text` as one inline code span: on one line (as [`normalize_inline`] makes it), between
+/// backtick fences longer than any run of backticks in it, so nothing in it can end the span;
+/// inside a span nothing is markup, an `@mention` pings no one and HTML is text. Not for a table
+/// cell (a `|` still splits it). Empty text gives an empty string.
+///
+/// ```
+/// use failure_digest::render::markdown::code_span;
+/// assert_eq!(code_span("gh run rerun 1 --failed"), "`gh run rerun 1 --failed`");
+/// assert_eq!(code_span("a`b"), "``a`b``");
+/// ```
+pub fn code_span(text: &str) -> String {
+    let body = normalize_inline(text);
+    if body.is_empty() {
+        return String::new();
+    }
+    let fence = "`".repeat(longest_run(&body, '`') + 1);
+    // A span that starts or ends with a backtick needs a space inside the fence (CommonMark
+    // strips one on each side).
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
 /// The text [`code_block`] puts between its fences (minus the final newline it may add):
 /// `\r\n` and lone `\r` become `\n`; NUL, ESC and every other control character except `\n` and
 /// `\t` become U+FFFD. Everything else is kept verbatim.

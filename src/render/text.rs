@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnose::DiagnosisKind;
 use crate::digest::{count, shown_name, Digest, FailedJob, JobSummary};
 use crate::logs::{ExcerptLine, LineKind};
 use crate::render::markdown::{is_bidi_control, normalize_inline};
@@ -137,7 +138,10 @@ fn job_list(out: &mut String, jobs: &[JobSummary], paint: Paint) {
         let pad = " ".repeat(width - shown.chars().count());
         let mut notes: Vec<String> = vec![job.duration.clone()];
         notes.extend(job.marks.retry.as_ref().map(|r| r.label.clone()));
-        notes.extend(job.marks.on_base.as_ref().map(|b| name(&b.label)));
+        if base_label_shown(job.diagnosis_kind) {
+            notes.extend(job.marks.on_base.as_ref().map(|b| name(&b.label)));
+        }
+        notes.extend(job.diagnosis_label.as_deref().map(name));
         notes.retain(|n| !n.is_empty());
         let mark = job_mark(&job.conclusion, &job.status, paint);
         let row = format!("  {mark} {shown}{pad}  {}", paint.dim(&notes.join(" · ")));
@@ -163,7 +167,9 @@ fn failed_job(out: &mut String, digest: &Digest, job: &FailedJob, paint: Paint) 
     let marks = &job.marks;
     let mut notes: Vec<String> = Vec::new();
     notes.extend(marks.retry.as_ref().map(|r| r.label.clone()));
-    notes.extend(marks.on_base.as_ref().map(|b| name(&b.label)));
+    if base_label_shown(job.diagnosis.as_ref().map(|d| d.kind)) {
+        notes.extend(marks.on_base.as_ref().map(|b| name(&b.label)));
+    }
     if let Some(group) = marks.group.as_ref().filter(|g| g.first) {
         notes.push(format!("×{}: {}", group.count, name(&group.legs_text)));
     }
@@ -173,6 +179,18 @@ fn failed_job(out: &mut String, digest: &Digest, job: &FailedJob, paint: Paint) 
     let _ = writeln!(out, "{headline}");
     if let Some(url) = &job.url {
         let _ = writeln!(out, "  {}", one_line(url));
+    }
+    if let Some(verdict) = &job.diagnosis {
+        let _ = writeln!(
+            out,
+            "  {}: {} → {}",
+            paint.yellow(&verdict.label),
+            line(&verdict.evidence),
+            line(&verdict.next_action.text)
+        );
+        if let Some(command) = &verdict.next_action.command {
+            let _ = writeln!(out, "    {}", one_line(command));
+        }
     }
     if let Some(group) = marks.group.as_ref().filter(|g| !g.first) {
         let _ = writeln!(
@@ -202,6 +220,9 @@ fn failed_job(out: &mut String, digest: &Digest, job: &FailedJob, paint: Paint) 
     if !job.excerpt.is_empty() {
         out.push('\n');
         excerpt(out, &job.excerpt, paint);
+    }
+    if let Some(at) = &job.change_location {
+        let _ = writeln!(out, "  In this PR's change: {}", one_line(at));
     }
     if job.excerpt_omitted > 0 {
         let source = match &digest.log_file {
@@ -253,7 +274,11 @@ fn excerpt(out: &mut String, lines: &[ExcerptLine], paint: Paint) {
             n => paint.dim(&format!("  [and {n} more like it]")),
         };
         let number = paint.dim(&format!("{:>width$} │", excerpt_line.line_number));
-        let _ = writeln!(out, "  {number} {text}{repeats}");
+        let changed = match excerpt_line.in_change {
+            true => paint.yellow("  ← in this PR's change"),
+            false => String::new(),
+        };
+        let _ = writeln!(out, "  {number} {text}{repeats}{changed}");
     }
 }
 
@@ -308,6 +333,12 @@ fn tail(out: &mut String, digest: &Digest, paint: Paint) {
             let _ = writeln!(out, "{text}");
         }
     }
+}
+
+/// Whether a job's "new in this PR" / "also failing on main" is shown beside its verdict: only
+/// when the verdict does not already say it (or says nothing: `unknown`).
+fn base_label_shown(kind: Option<DiagnosisKind>) -> bool {
+    matches!(kind, None | Some(DiagnosisKind::Unknown))
 }
 
 fn job_mark(conclusion: &str, status: &str, paint: Paint) -> String {

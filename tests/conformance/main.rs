@@ -2,7 +2,7 @@
 //!
 //! Prism (`@stoplight/prism-cli` 5.14.2) mocks `tests/data/github-openapi-subset.json`, a copy of
 //! `shared/reference/github-openapi-subset.json` (GitHub's OpenAPI description, trimmed to the 13
-//! operations first used; see `shared/reference/SOURCES.md`) with two more operations from the
+//! operations first used; see `shared/reference/SOURCES.md`) with three more operations from the
 //! same upstream file (`tests/data/SOURCES.md`). The real binary runs against it with the
 //! Actions environment. Prism answers **422** to any request that breaks the description (a path
 //! parameter of the wrong type, an unknown query parameter value, a comment body that is not a

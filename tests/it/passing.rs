@@ -100,6 +100,18 @@ async fn mount_base(server: &MockServer) {
     .await;
 }
 
+/// The base run's failing `test` job fails at the same step as ours, so its log is read once
+/// for its first failure line (issue 25): the same panic as ours, at another line number.
+async fn mount_base_test_log(server: &MockServer) {
+    let log = failed_log("thread 'parser::case_7' panicked at src/parser.rs:38:9:");
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/102/logs")))
+        .respond_with(ResponseTemplate::new(200).set_body_string(log))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 async fn mount_run_jobs(server: &MockServer, run: u64, jobs: Vec<Value>) {
     Mock::given(method("GET"))
         .and(path(format!("/repos/{OWNER_REPO}/actions/runs/{run}/jobs")))
@@ -159,11 +171,19 @@ async fn each_failed_log_is_ranked_against_the_same_job_passing() {
     mount_branch_run(&server).await;
     mount_passing_log(&server, 101, 1).await;
     mount_passing_log(&server, 201, 1).await;
+    mount_base_test_log(&server).await;
 
     let (outcome, _) = run_with_env(&env).await;
     let outcome = outcome.unwrap();
     assert!(outcome.degraded.is_empty(), "{:?}", outcome.degraded);
     let digest = &outcome.digest;
+    // The verdicts (issue 25): main passes lint, and fails test at the same line.
+    let kinds: Vec<&str> = digest
+        .failed_jobs
+        .iter()
+        .map(|j| j.diagnosis.as_ref().unwrap().kind.as_str())
+        .collect();
+    assert_eq!(kinds, ["caused_here", "already_failing"]);
     let compared: Vec<(String, Option<String>)> = digest
         .failed_jobs
         .iter()
@@ -215,9 +235,11 @@ async fn with_the_input_off_no_passing_log_is_looked_up_or_downloaded() {
     let dir = tempfile::tempdir().unwrap();
     let mut env = pr_run(&server, &dir).await;
     env.insert("INPUT_PASSING-LOG".into(), "false".into());
-    // The base comparison still reads the base run; no log of it is downloaded.
+    // The base comparison still reads the base run; no passing log of it is downloaded (the
+    // failing one is, for the verdict).
     mount_base(&server).await;
     mount_passing_log(&server, 101, 0).await;
+    mount_base_test_log(&server).await;
 
     let (outcome, _) = run_with_env(&env).await;
     let outcome = outcome.unwrap();

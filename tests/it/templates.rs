@@ -85,7 +85,7 @@ async fn the_readme_example_template_renders() {
         ..Cli::default()
     })
     .await;
-    assert!(printed.contains("**2 failed** in [CI](https://github.com/acme/widgets/actions/runs/11873310452/attempts/1)"), "{printed}");
+    assert!(printed.contains("**3 failed** in [CI](https://github.com/acme/widgets/actions/runs/11873310452/attempts/1)"), "{printed}");
     assert!(printed.contains("- [clippy]("), "{printed}");
 }
 

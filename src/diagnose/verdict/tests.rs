@@ -81,7 +81,7 @@ fn a_job_the_base_branch_passes_is_caused_here_with_its_location() {
     let lines = compile_error();
     let d = against(&lines, Some(base("success", "", None)));
     assert_eq!(d.kind, DiagnosisKind::CausedHere);
-    assert_eq!(d.evidence, "run #812 on main passes `test`");
+    assert_eq!(d.evidence, "run #812 on main passes “test”");
     assert_eq!(d.next_action.kind, ActionKind::Fix);
     assert_eq!(d.next_action.location.as_deref(), Some("src/lib.rs:42"));
 }
@@ -105,7 +105,7 @@ fn the_same_step_and_first_line_on_the_base_branch_is_already_failing() {
     assert_eq!(d.kind, DiagnosisKind::CausedHere);
     assert_eq!(
         d.evidence,
-        "run #812 on main fails `test` at step `Lint`, not at `Run tests`"
+        "run #812 on main fails “test” at step “Lint”, not at “Run tests”"
     );
 }
 
@@ -223,4 +223,43 @@ fn the_change_is_named_where_the_evidence_does_not_decide() {
         .evidence
         .ends_with("the failure points into this PR's change (src/lib.rs:42)"));
     assert_eq!(d.next_action.location.as_deref(), Some("src/lib.rs:42"));
+}
+
+#[test]
+fn a_long_line_is_quoted_where_it_names_the_cause() {
+    // The window ends with the line or starts a few words before the cause, at a word.
+    let line = format!(
+        "{} error: failed to write target/debug/app: No space left on device (os error 28)",
+        "Compiling crates ".repeat(10)
+    );
+    let at = line.find("No space").unwrap();
+    let quoted = super::quote_around(&line, at..at + 23);
+    assert_eq!(
+        quoted,
+        "…Compiling crates  error: failed to write target/debug/app: No space left on device (os error 28)"
+    );
+    let line = format!(
+        "{} No space left on device; {}",
+        "a ".repeat(80),
+        "z".repeat(120)
+    );
+    let at = line.find("No space").unwrap();
+    let quoted = super::quote_around(&line, at..at + 23);
+    assert!(quoted.starts_with("…a a "), "{quoted}");
+    assert!(
+        quoted.contains("No space left on device") && quoted.ends_with('…'),
+        "{quoted}"
+    );
+    // Without a space in the lead, it starts mid-word rather than lose the cause.
+    let line = format!("{}/No space left on device", "x".repeat(150));
+    let quoted = super::quote_around(&line, 151..174);
+    assert!(
+        quoted.starts_with("…xx") && quoted.ends_with("/No space left on device"),
+        "{quoted}"
+    );
+    // Short lines are quoted whole; the window never runs past either end.
+    assert_eq!(super::quote_around("Killed", 0..6), "Killed");
+    let start = super::quote_around(&"é".repeat(300), 0..2);
+    assert!(start.ends_with('…') && !start.starts_with('…'), "{start}");
+    assert_eq!(start.chars().count(), 101);
 }

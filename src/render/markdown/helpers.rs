@@ -8,7 +8,7 @@ use handlebars::{
     RenderError, RenderErrorReason,
 };
 
-use super::{code_block, escape_markdown, inline, inline_capped, safe_url};
+use super::{code_block, code_span, escape_markdown, inline, inline_capped, safe_url};
 use crate::digest::{count, MAX_NAME_CHARS};
 
 /// Makes `hb` render markdown safely: `{{x}}` goes through [`escape_markdown`] (`{{{x}}}` stays
@@ -21,6 +21,7 @@ pub fn configure(hb: &mut Handlebars<'_>) {
 /// Registers:
 /// - `{{code text}}`: [`code_block`] of `text` (a fenced block starting on the current line; put
 ///   it on a line of its own);
+/// - `{{inline_code text}}`: [`code_span`] of `text` (a command, a `path:line`);
 /// - `{{truncate text 80}}`: `text` escaped like `{{text}}` after capping it at 80 characters
 ///   (with `…`), see [`inline_capped`];
 /// - `{{short name}}`: a name escaped like `{{name}}`, capped at [`MAX_NAME_CHARS`] (with `…`);
@@ -30,6 +31,7 @@ pub fn configure(hb: &mut Handlebars<'_>) {
 /// A missing or `null` text renders as empty; numbers and booleans render as their JSON text.
 pub fn register_helpers(hb: &mut Handlebars<'_>) {
     hb.register_helper("code", writing(|h| Ok(code_block(&text_param(h, 0)))));
+    hb.register_helper("inline_code", writing(|h| Ok(code_span(&text_param(h, 0)))));
     hb.register_helper(
         "truncate",
         writing(|h| {
