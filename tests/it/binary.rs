@@ -246,8 +246,15 @@ fn the_bundled_replay_runs_offline() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("3 of 5 jobs failed"), "{stdout}");
     // A verdict of three kinds (issue 25).
-    for verdict in ["caused by this PR", "already failing on main", "infrastructure"] {
-        assert!(stdout.contains(&format!("**{verdict}**: ")), "{verdict}: {stdout}");
+    for verdict in [
+        "caused by this PR",
+        "already failing on main",
+        "infrastructure",
+    ] {
+        assert!(
+            stdout.contains(&format!("**{verdict}**: ")),
+            "{verdict}: {stdout}"
+        );
     }
     assert!(stdout.contains("<!-- failure-digest:CI -->"), "{stdout}");
 }
