@@ -56,6 +56,20 @@ pub(super) async fn diagnose(
         Some(base) => base_first_lines(&digest.failed_jobs, base, config, fetcher, time).await,
         None => HashMap::new(),
     };
+    if let Some(base) = base {
+        for job in base.jobs.iter() {
+            if let Some(Err(why)) = first_lines.get(&job.id) {
+                digest.insights.notes.push(format!(
+                    "The log of {} on {} could not be read, so its first failure line was not compared (see the warnings).",
+                    job.name, base.branch
+                ));
+                degraded.push(format!(
+                    "reading the log of {} on {}: {why}",
+                    job.name, base.branch
+                ));
+            }
+        }
+    }
     let base_run = base.map(|b| match b.run_number {
         Some(number) => format!("run #{number} on {}", b.branch),
         None => format!("run {} on {}", b.run_id, b.branch),
@@ -63,7 +77,7 @@ pub(super) async fn diagnose(
     let unchecked = evidence
         .base_unchecked
         .as_deref()
-        .unwrap_or("there is no base run");
+        .unwrap_or("Not compared with a base branch: there is none");
     let run = RunRef {
         id: digest.run.id,
         repository: &digest.run.repository,

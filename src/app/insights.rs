@@ -94,18 +94,21 @@ pub(super) async fn add(
                     evidence.notes.push(note.clone());
                     Some(note)
                 }
-                Some(Ok(BaseLookup::NotApplicable)) => {
-                    Some("this run is not for a pull request".to_owned())
-                }
+                Some(Ok(BaseLookup::NotApplicable)) => Some(
+                    "Not compared with a base branch: this run is not for a pull request"
+                        .to_owned(),
+                ),
                 Some(Err(error)) => {
                     evidence
                         .notes
                         .push("The base branch could not be compared (see the warnings).".into());
                     degraded.push(format!("comparing with the base branch: {error}"));
-                    Some("the base branch's run could not be read".to_owned())
+                    Some("Not compared with the base branch: its run could not be read".to_owned())
                 }
-                None if !options.compare_base => Some("the compare-base input is off".to_owned()),
-                None => Some("the base branch was not looked up".to_owned()),
+                None if !options.compare_base => Some(
+                    "Not compared with the base branch: the compare-base input is off".to_owned(),
+                ),
+                None => Some("Not compared with the base branch: it was not looked up".to_owned()),
             }
         }
         Fetcher::Replay(recording) => {
@@ -113,12 +116,13 @@ pub(super) async fn add(
                 evidence.every_attempt = recording.every_attempt.clone();
             }
             evidence.base = recording.base.clone().filter(|_| options.compare_base);
-            evidence
-                .base
-                .is_none()
-                .then(|| "the recording holds no base-branch run".to_owned())
+            evidence.base.is_none().then(|| {
+                "Not compared with a base branch: the recording holds no base-branch run".to_owned()
+            })
         }
-        Fetcher::LogFile(_) => Some("a log file has no base run".to_owned()),
+        Fetcher::LogFile(_) => {
+            Some("Not compared with a base branch: a log file has no base run".to_owned())
+        }
     };
     evidence.base_unchecked = unchecked;
     insights::apply(digest, &evidence, &options);

@@ -62,9 +62,10 @@ const RUNNER_LEVEL: &[(&str, &str)] = &[
     ),
     // A shell's report of a child killed by SIGKILL (`Killed`, `line 3: 1234 Killed  cmd`), the
     // kernel's OOM message, Go's `signal: killed`, a compiler driver's `Killed signal
-    // terminated program`, rustc's `(signal: 9, SIGKILL: kill)`.
+    // terminated program`, rustc's `(signal: 9, SIGKILL: kill)`, make's `*** [target] Killed`
+    // and `*** [target] Error 137`.
     (
-        r"^\s*Killed\s*$|: line \d+:\s+\d+ Killed\b|(?i)\bout of memory: kill(?:ed)? process\b|\bsignal: killed\b|\bkilled signal terminated program\b|\bSIGKILL: kill\b",
+        r"^\s*Killed\s*$|: line \d+:\s+\d+ Killed\b|\*\*\* \[[^\]]*\] (?:Killed\b|Error 137\b)|(?i)\bout of memory: kill(?:ed)? process\b|\bsignal: killed\b|\bkilled signal terminated program\b|\bSIGKILL: kill\b",
         "the process was killed (out of memory or a hard limit)",
     ),
     // Allocation failures reported as such: `fatal error: out of memory`, `Cannot allocate
@@ -110,7 +111,7 @@ const DOWNLOAD: &str = concat!(
     r"https?://|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io|net|dev)\b|\bregistry\b|\bdownload",
     r"|\bfetch|\bpull(?:ing)?\b|\binstall|\bnpm ERR!|^npm error\b|\byarn\b|\bpnpm\b|\bpip\b|\bcargo\b",
     r"|\bgo: |\bgradle\b|\bmaven\b|\bnuget\b|\bcurl\b|\bwget\b|\bdocker\b|\bapt\b|\bgem\b|\bcomposer\b",
-    r"|\bcheckout\b|\bclone\b",
+    r"|\bcheckout\b|\bclone\b|\bfailed to get\b|\bas a dependency\b",
 );
 
 /// A test's own words about a failure it expects or checks: an assertion, an expectation, the
@@ -120,6 +121,10 @@ const DOWNLOAD: &str = concat!(
 const TEST_EXPECTATION: &str = concat!(
     r"(?i)\bassert|\bexpect(?:ed|s|ation)?\b|\bshould\b|\bto (?:be )?(?:throw|raise)n?\b",
     r"|\braises\(|\bassertRaises\b|^\s*>\s|^\s*\d+\s*(?:\||│)\s",
+    // A test's title in its runner's result line: Jest's and Mocha's `✕ title (12 ms)`, TAP's
+    // `not ok 3 - title`, Go's `--- FAIL: TestName`, a `test name ... FAILED` row.
+    r"|^\s*(?:✕|✗|✘|×|✓|√|●)\s|\(\d+(?:\.\d+)?\s?m?s\)\s*$|^\s*not ok\b|^\s*--- FAIL\b",
+    r"|^\s*test\s+\S+\s+\.\.\.",
 );
 
 static RUNNER_SET: LazyLock<RegexSet> = LazyLock::new(|| {
@@ -147,7 +152,7 @@ pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
     let bytes = line.as_bytes();
     let index = RUNNER_SET.matches(bytes).into_iter().next()?;
     let found = RUNNER_RES[index].find(bytes)?;
-    if is_the_tests_subject(bytes, found.start()) {
+    if is_the_tests_subject(bytes) || in_a_string_literal(bytes, found.start()) {
         return None;
     }
     Some(InfrastructureCause {
@@ -159,31 +164,53 @@ pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
 
 /// The network cause `line` shows, when it is a failed download.
 pub fn failed_download(line: &str) -> Option<InfrastructureCause> {
-    let line = without_runner_tag(line);
-    let bytes = line.as_bytes();
-    let network = NETWORK_RE.find(bytes)?;
-    if is_the_tests_subject(bytes, network.start()) {
-        return None;
-    }
-    // The download sign is looked for outside the network words themselves (a `connection
-    // reset` is not a download).
-    let outside = [&bytes[..network.start()], &bytes[network.end()..]];
-    outside
-        .iter()
-        .any(|part| DOWNLOAD_RE.is_match(part))
-        .then(|| InfrastructureCause {
+    failed_download_in(&[line])
+}
+
+/// The network cause the lines of one failure show, when it is a failed download: network
+/// words on a line, and a sign of a download on that line or on the failure's first line (a
+/// package manager's `failed to get` a dependency, then `Caused by:` … `Connection timed out`).
+pub fn failed_download_in(failure: &[&str]) -> Option<InfrastructureCause> {
+    let head = failure.first().map(|line| without_runner_tag(line))?;
+    // The first line names the download for the lines below it only when it is not a test's
+    // own result (`FAILED tests/test_fetch.py::test_download`, a test title).
+    let head_downloads = DOWNLOAD_RE.is_match(head.as_bytes())
+        && !TEST_EXPECTATION_RE.is_match(head.as_bytes())
+        && !head.contains("::");
+    failure.iter().enumerate().find_map(|(index, line)| {
+        let line = without_runner_tag(line);
+        let bytes = line.as_bytes();
+        let network = NETWORK_RE.find(bytes)?;
+        // Not [`in_a_string_literal`]: clients quote the URL and the reason together (yarn's
+        // `error An unexpected error occurred: "https://…: getaddrinfo ENOTFOUND …"`).
+        if is_the_tests_subject(bytes) {
+            return None;
+        }
+        // The download sign is looked for outside the network words themselves (a
+        // `connection reset` is not a download).
+        let outside = [&bytes[..network.start()], &bytes[network.end()..]];
+        let downloading =
+            outside.iter().any(|part| DOWNLOAD_RE.is_match(part)) || (index > 0 && head_downloads);
+        downloading.then(|| InfrastructureCause {
             cause: "a download failed on the network (a registry, a mirror or a host)",
             line: line.to_owned(),
             at: network.range(),
         })
+    })
 }
 
-/// Whether the words at `at` are what a test checks rather than what happened: the line is an
-/// assertion or a printed source line, or the words sit inside a string literal.
-fn is_the_tests_subject(line: &[u8], at: usize) -> bool {
+/// Whether the line is what a test checks rather than what happened: an assertion, a test's
+/// title in its result line, a printed source line.
+fn is_the_tests_subject(line: &[u8]) -> bool {
+    TEST_EXPECTATION_RE.is_match(line)
+}
+
+/// Whether the words at `at` sit inside a string literal (`raise OSError(28, "No space left on
+/// device")` in a printed source line): an odd number of quotes or backticks before them.
+fn in_a_string_literal(line: &[u8], at: usize) -> bool {
     let before = &line[..at];
     let open = |quote: u8| before.iter().filter(|&&b| b == quote).count() % 2 == 1;
-    TEST_EXPECTATION_RE.is_match(line) || open(b'"') || open(b'`')
+    open(b'"') || open(b'`')
 }
 
 /// The line as its program printed it: without the runner's `##[error]` and `Error: ` tags.
@@ -238,6 +265,8 @@ mod tests {
             cause("/home/runner/work/_temp/abc.sh: line 2:  4242 Killed   make -j8"),
             Some(sigkill)
         );
+        assert_eq!(cause("make: *** [Makefile:5: build] Killed"), Some(sigkill));
+        assert_eq!(cause("make[1]: *** [all] Error 137"), Some(sigkill));
         assert_eq!(
             cause("c++: fatal error: Killed signal terminated program cc1plus"),
             Some(sigkill)
@@ -283,6 +312,9 @@ mod tests {
             "    raise OSError(28, \"No space left on device\")",
             "  12 | it('retries on ECONNRESET from the registry', async () => {",
             "AssertionError: the download should fail with ECONNRESET",
+            "  ✕ reports a job that has exceeded the maximum execution time (12 ms)",
+            "not ok 4 - retries a download after ECONNRESET from the registry",
+            "--- FAIL: TestRunnerLostCommunicationWithTheServer (0.01s)",
         ] {
             assert_eq!(cause(line), None, "{line}");
             assert_eq!(failed_download(line), None, "{line}");
@@ -320,6 +352,21 @@ mod tests {
         for line in shapes {
             assert!(failed_download(line).is_some(), "{line}");
         }
+        // A package manager names the download, then the cause some lines below.
+        let chain = [
+            "error: failed to get `serde` as a dependency of package `app v0.1.0 (/work/app)`",
+            "Caused by:",
+            "  download of config.json failed",
+            "Caused by:",
+            "  [28] Timeout was reached (Connection timed out after 30000 milliseconds)",
+        ];
+        let found = failed_download_in(&chain).unwrap();
+        assert!(found.line.contains("[28] Timeout"), "{found:?}");
+        let test_result = [
+            "FAILED tests/test_fetch.py::test_download_resumes - AssertionError",
+            "E   ConnectionResetError: [Errno 104] Connection reset by peer",
+        ];
+        assert_eq!(failed_download_in(&test_result), None);
         // The code's own requests fail the same way, with nothing downloaded.
         for line in [
             "AssertionError: expected connection reset by peer to be retried",

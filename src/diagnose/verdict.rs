@@ -34,7 +34,8 @@ pub struct RunRef<'a> {
 
 /// What the base branch says about the job.
 pub enum BaseComparison<'a> {
-    /// Not compared, and why (`this run is not for a pull request`).
+    /// Not compared, and why, as a sentence (`Not compared with main: this workflow has no
+    /// completed run there yet.`).
     Unchecked(&'a str),
     Compared {
         /// `run #812 on main`.
@@ -97,9 +98,7 @@ pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis 
     }
     let ours = first_failure_line(job.lines).map(|l| l.text.as_str());
     match base {
-        BaseComparison::Unchecked(why) => {
-            unknown(job, format!("Not compared with a base run: {why}"))
-        }
+        BaseComparison::Unchecked(why) => unknown(job, why.trim_end_matches('.').to_owned()),
         BaseComparison::Compared {
             run: base_run,
             branch,
@@ -215,32 +214,45 @@ fn infrastructure_verdict(found: &InfrastructureCause, run: &RunRef) -> Diagnosi
 }
 
 /// Lines after the first failure line that still belong to it (`error: failed to download`,
-/// `Caused by:`, then the resolver's message).
-const CAUSE_LINES: u64 = 4;
+/// `Caused by:` and the resolver's message, a client's error code and its words).
+const CAUSE_LINES: u64 = 8;
 
 /// A cause outside the code: a runner-level line anywhere in the excerpt or the annotations,
-/// a failed download only as the first failure line or its cause (see [`infrastructure`]).
+/// a failed download only as the failure itself (see [`infrastructure`]): the first failure
+/// line and the lines of its cause, or, when no line is recognised as a failure, the last lines
+/// before the step's exit; else the first annotation.
 fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
     if let Some(found) = runner_level_cause(job) {
         return Some(found);
     }
-    let first = first_failure_line(job.lines).map(|first| {
-        let cause = first.line_number..=first.line_number + CAUSE_LINES;
-        job.lines
-            .iter()
-            .filter(move |l| cause.contains(&l.line_number))
-            .map(|l| l.text.as_str())
-    });
-    let first_note = job
-        .annotations
+    let failure: Vec<&str> = match first_failure_line(job.lines) {
+        Some(first) => {
+            let cause = first.line_number..=first.line_number + CAUSE_LINES;
+            job.lines
+                .iter()
+                .filter(|l| cause.contains(&l.line_number))
+                .map(|l| l.text.as_str())
+                .collect()
+        }
+        None => {
+            let before_exit: Vec<&str> = job
+                .lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .filter(|text| !is_generic_exit_error(without_error_tag(text).as_bytes()))
+                .collect();
+            let from = before_exit.len().saturating_sub(CAUSE_LINES as usize + 1);
+            before_exit[from..].to_vec()
+        }
+    };
+    if let Some(found) = infrastructure::failed_download_in(&failure) {
+        return Some(found);
+    }
+    job.annotations
         .iter()
         .map(|a| a.message.as_str())
-        .find(|m| !is_generic_exit_error(m.as_bytes()));
-    first
-        .into_iter()
-        .flatten()
-        .chain(first_note)
-        .find_map(infrastructure::failed_download)
+        .find(|m| !is_generic_exit_error(m.as_bytes()))
+        .and_then(|note| infrastructure::failed_download_in(&[note]))
 }
 
 fn unknown(job: &JobFacts, evidence: String) -> Diagnosis {
@@ -341,8 +353,10 @@ fn quote_around(line: &str, at: std::ops::Range<usize>) -> String {
     }
     let words = chars.partition_point(|&(i, _)| i < at.start);
     let mut first = words.saturating_sub(LEAD).min(chars.len() - QUOTED_CHARS);
-    // Start at a word: after the first space of the lead, when it has one.
-    if let Some(space) = (first..words).find(|&i| first > 0 && chars[i].1 == ' ') {
+    // Start at a word when one starts a few characters in; a long token (a URL, a path) is
+    // cut instead, it is often what the quote is for.
+    let nearby = words.min(first + 16);
+    if let Some(space) = (first..nearby).find(|&i| first > 0 && chars[i].1 == ' ') {
         first = space + 1;
     }
     let last = (first + QUOTED_CHARS).min(chars.len());

@@ -139,11 +139,16 @@ fn what_the_base_branch_cannot_tell_is_unknown() {
     // A compile error with no base run is not infrastructure, nor caused here.
     let d = decide(
         &facts(&lines),
-        &BaseComparison::Unchecked("no pull request"),
+        &BaseComparison::Unchecked(
+            "Not compared with main: this workflow has no completed run there yet.",
+        ),
         &RUN,
     );
     assert_eq!(d.kind, DiagnosisKind::Unknown);
-    assert_eq!(d.evidence, "Not compared with a base run: no pull request");
+    assert_eq!(
+        d.evidence,
+        "Not compared with main: this workflow has no completed run there yet"
+    );
 }
 
 #[test]
