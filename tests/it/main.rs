@@ -6,6 +6,7 @@ mod binary;
 mod comment;
 mod comment_pr;
 mod corpus;
+mod diagnosis;
 mod faults;
 mod forks;
 mod insights;
