@@ -107,6 +107,12 @@ pub(super) async fn diagnose(
                 job: base_job(&base.jobs, &job.name).map(|found| BaseJob {
                     conclusion: found.conclusion.as_ref().map(|c| c.as_str().to_owned()),
                     failed_steps: failed_steps(found),
+                    passed_steps: found
+                        .steps
+                        .iter()
+                        .filter(|s| s.conclusion == Some(Conclusion::Success))
+                        .map(|s| s.name.clone())
+                        .collect(),
                     first_line: first_lines.get(&found.id).cloned(),
                 }),
             },
@@ -201,7 +207,7 @@ fn mark_change(job: &mut FailedJob, files: &ChangedFiles) -> Option<ChangeHit> {
         if note.path.is_empty() || note.path == ".github" {
             continue;
         }
-        if let Some(hit) = files.hit_at(&note.path, note.line) {
+        if let Some(hit) = files.hit_annotation(&note.path, note.line) {
             note.in_change = true;
             from_annotations.get_or_insert(hit);
         }

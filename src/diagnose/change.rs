@@ -45,7 +45,13 @@ impl ChangeHit {
 #[derive(Debug, Default)]
 pub struct ChangedFiles {
     files: HashMap<String, Option<Vec<(u64, u64)>>>,
+    /// GitHub listed every changed file (it stops at 3,000): only then does a path's absence
+    /// from the list say it is unchanged, which the unique-suffix match relies on.
+    complete: bool,
 }
+
+/// GitHub lists at most this many files of a pull request.
+const LISTED_AT_MOST: usize = 3000;
 
 impl ChangedFiles {
     pub fn new(list: &[PullFile]) -> Self {
@@ -63,7 +69,10 @@ impl ChangedFiles {
                 files.entry(normalize(previous)).or_insert(None);
             }
         }
-        ChangedFiles { files }
+        ChangedFiles {
+            files,
+            complete: list.len() < LISTED_AT_MOST,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -75,9 +84,19 @@ impl ChangedFiles {
         locations(text).find_map(|(path, line)| self.hit_at(&path, line))
     }
 
-    /// Whether `path` (as a log or an annotation names it) at `line` is in the change.
+    /// Whether `path`, as a log names it, at `line` is in the change.
     pub fn hit_at(&self, path: &str, line: Option<u64>) -> Option<ChangeHit> {
-        let path = self.changed_path(&normalize(path))?;
+        self.hit_path(path, line, self.complete)
+    }
+
+    /// Whether an annotation's `path` at `line` is in the change: GitHub gives it relative to
+    /// the repository, so it is never matched by its end.
+    pub fn hit_annotation(&self, path: &str, line: Option<u64>) -> Option<ChangeHit> {
+        self.hit_path(path, line, false)
+    }
+
+    fn hit_path(&self, path: &str, line: Option<u64>, by_suffix: bool) -> Option<ChangeHit> {
+        let path = self.changed_path(&normalize(path), by_suffix)?;
         let in_hunk = match (&self.files[&path], line) {
             (Some(ranges), Some(line)) => ranges.iter().any(|&(start, end)| {
                 line + HUNK_MARGIN >= start && line <= end.saturating_add(HUNK_MARGIN)
@@ -90,7 +109,7 @@ impl ChangedFiles {
     /// The changed file `path` names: itself; without a diff side's `a/` or `b/`; or, for a
     /// relative path with a directory (a tool run in a subdirectory prints paths from there),
     /// the one changed file it ends.
-    fn changed_path(&self, path: &str) -> Option<String> {
+    fn changed_path(&self, path: &str, by_suffix: bool) -> Option<String> {
         if self.files.contains_key(path) {
             return Some(path.to_owned());
         }
@@ -101,7 +120,7 @@ impl ChangedFiles {
         if let Some(rest) = side {
             return Some(rest.to_owned());
         }
-        if path.starts_with('/') || !path.contains('/') {
+        if !by_suffix || path.starts_with('/') || !path.contains('/') {
             return None;
         }
         let suffix = format!("/{path}");

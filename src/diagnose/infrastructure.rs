@@ -29,36 +29,54 @@ pub struct InfrastructureCause {
     pub line: String,
     /// Where in `line` the words that show it are (byte offsets), to quote around them.
     pub at: std::ops::Range<usize>,
+    pub nature: Nature,
+}
+
+/// How sure a cause is to be outside the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nature {
+    /// Nothing the code did: a runner shut down, a service container, a registry's network.
+    Outside,
+    /// A limit the job hit (time, memory, disk, a runner starved until it stopped answering):
+    /// the machine's, or the code's when this PR made it need more. The base branch decides.
+    Limit,
+    /// A rate limit: outside the code, and a re-run helps only once it resets.
+    RateLimit,
 }
 
 /// Runner-level shapes, each with its cause in words, in the order they are tried.
-const RUNNER_LEVEL: &[(&str, &str)] = &[
+const RUNNER_LEVEL: &[(&str, &str, Nature)] = &[
     // The runner, on a hosted or self-hosted machine that is stopped or preempted.
     (
         r"(?i)\bThe runner has received a shutdown signal",
         "the runner received a shutdown signal",
+        Nature::Outside,
     ),
     // The runner, when the machine stops answering (often starved of CPU or memory).
     (
         r"(?i)\blost communication with the server\b",
         "the runner lost communication with GitHub",
+        Nature::Limit,
     ),
     // The runner's job timeout, in the log (`The job running on runner … has exceeded …`) and
     // in the annotation (`The job has exceeded the maximum execution time of 1h0m0s`).
     (
         r"(?i)\bhas exceeded the maximum execution time\b",
         "the job exceeded its maximum execution time",
+        Nature::Limit,
     ),
     // Any program's ENOSPC: `No space left on device` (`os error 28`, `[Errno 28]`).
     (
         r"(?i)\bno space left on device\b",
         "the machine ran out of disk space",
+        Nature::Limit,
     ),
     // The runner's step result when the process died of SIGKILL (128 + 9): the kernel's OOM
     // killer or a hard limit.
     (
         r"(?i)\bProcess completed with exit code 137\b",
         "the process was killed (exit code 137: out of memory or a hard limit)",
+        Nature::Limit,
     ),
     // A shell's report of a child killed by SIGKILL (`Killed`, `line 3: 1234 Killed  cmd`), the
     // kernel's OOM message, Go's `signal: killed`, a compiler driver's `Killed signal
@@ -67,22 +85,26 @@ const RUNNER_LEVEL: &[(&str, &str)] = &[
     (
         r"^\s*Killed\s*$|: line \d+:\s+\d+ Killed\b|\*\*\* \[[^\]]*\] (?:Killed\b|Error 137\b)|(?i)\bout of memory: kill(?:ed)? process\b|\bsignal: killed\b|\bkilled signal terminated program\b|\bSIGKILL: kill\b",
         "the process was killed (out of memory or a hard limit)",
+        Nature::Limit,
     ),
     // Allocation failures reported as such: `fatal error: out of memory`, `Cannot allocate
     // memory`, `JavaScript heap out of memory`, `OutOfMemoryError`, `MemoryError`.
     (
         r"(?i)\bout of memory\b|\bcannot allocate memory\b|\bOutOfMemoryError\b|^\s*MemoryError\b",
         "the process ran out of memory",
+        Nature::Limit,
     ),
     // GitHub's REST and GraphQL limits, as the API words them.
     (
         r"(?i)\bAPI rate limit exceeded\b|\bexceeded a secondary rate limit\b|\bAPI rate limit (?:already )?exceeded\b",
         "the GitHub API rate limit was hit",
+        Nature::RateLimit,
     ),
     // The runner, when a service container never started or never became healthy.
     (
         r"(?i)\bOne or more containers failed to start\b|\bFailed to initialize container\b|\bservice container \S+ failed\b",
         "a service container never became healthy",
+        Nature::Outside,
     ),
 ];
 
@@ -128,15 +150,21 @@ const TEST_EXPECTATION: &str = concat!(
 );
 
 static RUNNER_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSetBuilder::new(RUNNER_LEVEL.iter().map(|(shape, _)| *shape))
+    RegexSetBuilder::new(RUNNER_LEVEL.iter().map(|(shape, _, _)| *shape))
         .unicode(false)
         .build()
         .expect("valid runner shapes")
 });
-static RUNNER_RES: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| RUNNER_LEVEL.iter().map(|(shape, _)| ascii(shape)).collect());
+static RUNNER_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    RUNNER_LEVEL
+        .iter()
+        .map(|(shape, _, _)| ascii(shape))
+        .collect()
+});
 static NETWORK_RE: LazyLock<Regex> = LazyLock::new(|| ascii(NETWORK));
 static DOWNLOAD_RE: LazyLock<Regex> = LazyLock::new(|| ascii(DOWNLOAD));
+static LOOPBACK_RE: LazyLock<Regex> =
+    LazyLock::new(|| ascii(r"(?i)\blocalhost\b|\b127\.\d+\.\d+\.\d+\b|\b0\.0\.0\.0\b|\[::1?\]"));
 static TEST_EXPECTATION_RE: LazyLock<Regex> = LazyLock::new(|| ascii(TEST_EXPECTATION));
 
 fn ascii(pattern: &str) -> Regex {
@@ -159,6 +187,7 @@ pub fn runner_level(line: &str) -> Option<InfrastructureCause> {
         cause: RUNNER_LEVEL[index].1,
         line: line.to_owned(),
         at: found.range(),
+        nature: RUNNER_LEVEL[index].2,
     })
 }
 
@@ -186,6 +215,10 @@ pub fn failed_download_in(failure: &[&str]) -> Option<InfrastructureCause> {
         if is_the_tests_subject(bytes) {
             return None;
         }
+        // A request to this machine is the code under test talking to itself.
+        if LOOPBACK_RE.is_match(bytes) {
+            return None;
+        }
         // The download sign is looked for outside the network words themselves (a
         // `connection reset` is not a download).
         let outside = [&bytes[..network.start()], &bytes[network.end()..]];
@@ -195,6 +228,7 @@ pub fn failed_download_in(failure: &[&str]) -> Option<InfrastructureCause> {
             cause: "a download failed on the network (a registry, a mirror or a host)",
             line: line.to_owned(),
             at: network.range(),
+            nature: Nature::Outside,
         })
     })
 }
@@ -370,6 +404,7 @@ mod tests {
         // The code's own requests fail the same way, with nothing downloaded.
         for line in [
             "AssertionError: expected connection reset by peer to be retried",
+            "    client_test.go:42: Get \"http://127.0.0.1:38123/api/items\": read tcp 127.0.0.1:50312->127.0.0.1:38123: read: connection reset by peer",
             "    raise ReadTimeout: Read timed out",
             "test_client_handles_503 ... FAILED",
         ] {

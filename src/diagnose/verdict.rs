@@ -1,13 +1,16 @@
 //! The verdict of one failed job, from the facts the app gathered (pure).
 
 use super::change::{self, ChangeHit};
-use super::infrastructure::{self, InfrastructureCause};
+use super::infrastructure::{self, InfrastructureCause, Nature};
 use super::{ActionKind, Diagnosis, DiagnosisKind, NextAction};
 use crate::digest::AnnotationView;
 use crate::insights::grouping::normalize;
 use crate::logs::patterns::is_generic_exit_error;
 use crate::logs::rank;
+
 use crate::logs::{ExcerptLine, LineKind};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Characters of a log line quoted in a verdict's evidence.
 const QUOTED_CHARS: usize = 100;
@@ -52,6 +55,9 @@ pub struct BaseJob {
     pub conclusion: Option<String>,
     /// Its failed steps, in order.
     pub failed_steps: Vec<String>,
+    /// Its steps that passed: a step it never ran (skipped after an earlier failure, or only
+    /// run on pull requests) says nothing about ours.
+    pub passed_steps: Vec<String>,
     /// Its first failure line: read only when it failed at the same step (`None`: not read;
     /// `Ok(None)`: its log names none; `Err`: why its log could not be read).
     pub first_line: Option<Result<Option<String>, String>>,
@@ -75,17 +81,26 @@ pub fn decide_cancelled(job: &JobFacts, run: &RunRef) -> Option<Diagnosis> {
     runner_level_cause(job).map(|found| infrastructure_verdict(&found, run))
 }
 
-/// A runner-level cause on any line of the excerpt or in an annotation.
+/// A runner-level cause on a failure line of the excerpt or the lines of the failure itself
+/// (not a test's captured output shown as context elsewhere), or in an annotation.
 fn runner_level_cause(job: &JobFacts) -> Option<InfrastructureCause> {
-    let lines = job.lines.iter().map(|l| l.text.as_str());
+    let failures = job
+        .lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
+        .map(|l| l.text.as_str());
     let notes = job.annotations.iter().map(|a| a.message.as_str());
-    lines.chain(notes).find_map(infrastructure::runner_level)
+    failures
+        .chain(failure_lines(job))
+        .chain(notes)
+        .find_map(infrastructure::runner_level)
 }
 
 /// The verdict of one failed job.
 pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis {
-    if let Some(found) = infrastructure_cause(job) {
-        return infrastructure_verdict(&found, run);
+    let outside = infrastructure_cause(job);
+    if let Some(found) = outside.as_ref().filter(|f| f.nature != Nature::Limit) {
+        return infrastructure_verdict(found, run);
     }
     if job.passed_in_another_attempt {
         let evidence = format!(
@@ -96,6 +111,27 @@ pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis 
         next.text = "Re-run the failed jobs: the same commit passed before".into();
         return verdict(DiagnosisKind::Flaky, "flaky", evidence, next);
     }
+    let compared = against_base(job, base);
+    // A limit the job hit is the machine's unless the base branch runs the same job within it:
+    // then this PR may have made it need more time, memory or disk.
+    match outside {
+        Some(found) if compared.kind == DiagnosisKind::CausedHere => {
+            let evidence = format!(
+                "{}, but {}: this PR may make it need more time, memory or disk",
+                cause_quoted(&found),
+                compared.evidence
+            );
+            unknown(job, evidence)
+        }
+        Some(found) if compared.kind != DiagnosisKind::AlreadyFailing => {
+            infrastructure_verdict(&found, run)
+        }
+        _ => compared,
+    }
+}
+
+/// The verdict from the base branch alone.
+fn against_base(job: &JobFacts, base: &BaseComparison) -> Diagnosis {
     let ours = first_failure_line(job.lines).map(|l| l.text.as_str());
     match base {
         BaseComparison::Unchecked(why) => unknown(job, why.trim_end_matches('.').to_owned()),
@@ -135,8 +171,17 @@ fn compare(
             fix(job),
         )
     };
+    let ran_ours = |step: &str| base_job.passed_steps.iter().any(|s| s == step);
     match base_job.conclusion.as_deref() {
-        Some("success") => return caused(format!("{base_run} passes “{name}”")),
+        Some("success") => {
+            return match job.failing_step {
+                Some(step) if !ran_ours(step) => unknown(
+                    job,
+                    format!("{base_run} passes “{name}” but did not run its step “{step}”"),
+                ),
+                _ => caused(format!("{base_run} passes “{name}”")),
+            }
+        }
         Some("failure" | "timed_out") => {}
         other => {
             let ended = other.map_or("has no result".to_owned(), |c| format!("ended “{c}”"));
@@ -153,9 +198,11 @@ fn compare(
         );
     };
     if step != base_step {
-        return caused(format!(
-            "{base_run} fails “{name}” at step “{base_step}”, not at “{step}”"
-        ));
+        let evidence = format!("{base_run} fails “{name}” at step “{base_step}”");
+        return match ran_ours(step) {
+            true => caused(format!("{evidence}, and passes “{step}”")),
+            false => unknown(job, format!("{evidence}; “{step}” did not pass there")),
+        };
     }
     let same_step = format!("{base_run} fails “{name}” at the same step");
     let theirs = match &base_job.first_line {
@@ -179,7 +226,17 @@ fn compare(
             format!("{same_step}; this job's log names no failure line to compare"),
         );
     };
-    if normalize(without_error_tag(ours)) == normalize(without_error_tag(theirs)) {
+    let (ours_masked, theirs_masked) = (masked(ours), masked(theirs));
+    if ours_masked != theirs_masked && loosely(&ours_masked) == loosely(&theirs_masked) {
+        return unknown(
+            job,
+            format!(
+                "{same_step} with a like first error for another case or test: “{}”",
+                quote(theirs)
+            ),
+        );
+    }
+    if ours_masked == theirs_masked {
         verdict(
             DiagnosisKind::AlreadyFailing,
             &format!("already failing on {branch}"),
@@ -200,32 +257,78 @@ fn compare(
 }
 
 fn infrastructure_verdict(found: &InfrastructureCause, run: &RunRef) -> Diagnosis {
-    let evidence = format!(
-        "{}: “{}”",
-        capitalised(found.cause),
-        quote_around(&found.line, found.at.clone())
-    );
+    let mut next = rerun(run);
+    if found.nature == Nature::RateLimit {
+        next.text = "Re-run the failed jobs once the rate limit resets".into();
+    }
     verdict(
         DiagnosisKind::Infrastructure,
         "infrastructure",
-        evidence,
-        rerun(run),
+        cause_quoted(found),
+        next,
     )
+}
+
+/// `The machine ran out of disk space: “…No space left on device”`.
+fn cause_quoted(found: &InfrastructureCause) -> String {
+    format!(
+        "{}: “{}”",
+        capitalised(found.cause),
+        quote_around(&found.line, found.at.clone())
+    )
+}
+
+/// A failure line with what differs between two runs of the same failure masked (numbers,
+/// paths, ids, durations: `grouping::normalize`), except the numbers that name a case or a
+/// test (`case_03`, `test_p[3]`): those are kept, written with letters, so two different
+/// failing cases never compare equal.
+fn masked(line: &str) -> String {
+    static NAMED_NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[_\[]\d+\b").expect("valid regex"));
+    let line = without_error_tag(line);
+    let kept = NAMED_NUMBER.replace_all(line, |c: &regex::Captures| {
+        c[0].chars()
+            .map(|ch| match ch.to_digit(10) {
+                Some(d) => char::from(b'g' + d as u8),
+                None => ch,
+            })
+            .collect::<String>()
+    });
+    normalize(&kept)
+}
+
+/// [`masked`] with the case and test numbers masked too.
+fn loosely(masked: &str) -> String {
+    static NAMED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"([_\[])[g-p]+\b").expect("valid regex"));
+    NAMED.replace_all(masked, "${1}#").into_owned()
 }
 
 /// Lines after the first failure line that still belong to it (`error: failed to download`,
 /// `Caused by:` and the resolver's message, a client's error code and its words).
 const CAUSE_LINES: u64 = 8;
 
-/// A cause outside the code: a runner-level line anywhere in the excerpt or the annotations,
-/// a failed download only as the failure itself (see [`infrastructure`]): the first failure
-/// line and the lines of its cause, or, when no line is recognised as a failure, the last lines
-/// before the step's exit; else the first annotation.
+/// A cause outside the code: a runner-level line among the failure lines or in the
+/// annotations, a failed download only as the failure itself ([`failure_lines`], else the
+/// first annotation; see [`infrastructure`]).
 fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
     if let Some(found) = runner_level_cause(job) {
         return Some(found);
     }
-    let failure: Vec<&str> = match first_failure_line(job.lines) {
+    if let Some(found) = infrastructure::failed_download_in(&failure_lines(job)) {
+        return Some(found);
+    }
+    job.annotations
+        .iter()
+        .map(|a| a.message.as_str())
+        .find(|m| !is_generic_exit_error(m.as_bytes()))
+        .and_then(|note| infrastructure::failed_download_in(&[note]))
+}
+
+/// The lines of the failure itself: the first failure line and the lines of its cause, or,
+/// when no line is recognised as a failure, the last lines before the step's exit.
+fn failure_lines<'a>(job: &JobFacts<'a>) -> Vec<&'a str> {
+    match first_failure_line(job.lines) {
         Some(first) => {
             let cause = first.line_number..=first.line_number + CAUSE_LINES;
             job.lines
@@ -244,15 +347,7 @@ fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
             let from = before_exit.len().saturating_sub(CAUSE_LINES as usize + 1);
             before_exit[from..].to_vec()
         }
-    };
-    if let Some(found) = infrastructure::failed_download_in(&failure) {
-        return Some(found);
     }
-    job.annotations
-        .iter()
-        .map(|a| a.message.as_str())
-        .find(|m| !is_generic_exit_error(m.as_bytes()))
-        .and_then(|note| infrastructure::failed_download_in(&[note]))
 }
 
 fn unknown(job: &JobFacts, evidence: String) -> Diagnosis {
@@ -269,7 +364,7 @@ fn unknown(job: &JobFacts, evidence: String) -> Diagnosis {
         evidence,
         NextAction {
             kind: ActionKind::Investigate,
-            text: "Read the excerpt: the evidence does not tell whether this PR caused it".into(),
+            text: "Read the excerpt: the evidence does not decide what caused it".into(),
             command: None,
             location: job.in_change.map(ChangeHit::location),
         },
@@ -295,6 +390,9 @@ fn fix(job: &JobFacts) -> NextAction {
         kind: ActionKind::Fix,
         text: match &location {
             Some(at) => format!("Fix it in this PR, starting at {at}"),
+            None if job.lines.is_empty() => {
+                "Fix it in this PR: the job's log shows the failure".into()
+            }
             None => "Fix it in this PR: the excerpt shows the failure".into(),
         },
         command: None,
@@ -307,7 +405,7 @@ fn rerun(run: &RunRef) -> NextAction {
         .then(|| format!("gh run rerun {} --failed --repo {}", run.id, run.repository));
     NextAction {
         kind: ActionKind::Rerun,
-        text: "Re-run the failed jobs: the cause was outside the code".into(),
+        text: "Re-run the failed jobs: the log names a cause outside the code".into(),
         command,
         location: None,
     }

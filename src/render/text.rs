@@ -184,7 +184,7 @@ fn failed_job(out: &mut String, digest: &Digest, job: &FailedJob, paint: Paint) 
         let _ = writeln!(
             out,
             "  {}: {} → {}",
-            paint.yellow(&verdict.label),
+            paint.yellow(&name(&verdict.label)),
             line(&verdict.evidence),
             line(&verdict.next_action.text)
         );
@@ -315,7 +315,7 @@ fn tail(out: &mut String, digest: &Digest, paint: Paint) {
             c => format!(" ({})", one_line(c)),
         };
         lines.push(format!(
-            "Compared with the latest run on {}{conclusion}: {} also failing there, {} new in this PR.",
+            "Compared with the latest run on {}{conclusion}: {} also failing there, {} not failing there.",
             name(&base.branch),
             count(base.also_failing as u64, "failed job"),
             base.new

@@ -50,6 +50,11 @@ fn base(
             "success" => vec![],
             _ => vec![step.into()],
         },
+        // A job that passed ran every step; one that failed, none after its failed step.
+        passed_steps: match conclusion {
+            "success" => vec!["Run tests".into()],
+            _ => vec![],
+        },
         first_line,
     }
 }
@@ -60,6 +65,7 @@ fn compared(job: Option<BaseJob>) -> (BaseJob, bool) {
         job.unwrap_or(BaseJob {
             conclusion: None,
             failed_steps: vec![],
+            passed_steps: vec![],
             first_line: None,
         }),
         present,
@@ -101,11 +107,111 @@ fn the_same_step_and_first_line_on_the_base_branch_is_already_failing() {
     assert_eq!(d.kind, DiagnosisKind::CausedHere);
     assert!(d.evidence.contains("another first error"), "{}", d.evidence);
 
-    let d = against(&lines, Some(base("failure", "Lint", None)));
+    // Failing at a later step, the base ran ours and passed it.
+    let mut later = base("failure", "Upload", None);
+    later.passed_steps = vec!["Run tests".into()];
+    let d = against(&lines, Some(later));
     assert_eq!(d.kind, DiagnosisKind::CausedHere);
     assert_eq!(
         d.evidence,
-        "run #812 on main fails “test” at step “Lint”, not at “Run tests”"
+        "run #812 on main fails “test” at step “Upload”, and passes “Run tests”"
+    );
+}
+
+#[test]
+fn a_step_the_base_branch_never_ran_decides_nothing() {
+    let lines = compile_error();
+    // Failing at an earlier step, the base never reached ours.
+    let d = against(&lines, Some(base("failure", "Lint", None)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+    assert!(
+        d.evidence.contains("“Run tests” did not pass there"),
+        "{}",
+        d.evidence
+    );
+    // Passing, without the step (it runs on pull requests only, or was renamed here).
+    let mut skipped = base("success", "", None);
+    skipped.passed_steps.clear();
+    let d = against(&lines, Some(skipped));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+    assert!(
+        d.evidence.contains("did not run its step"),
+        "{}",
+        d.evidence
+    );
+}
+
+#[test]
+fn another_case_failing_the_same_way_is_not_the_same_failure() {
+    let ours = vec![line(
+        5,
+        LineKind::Match,
+        0,
+        "thread 'parser::tests::case_17' panicked at src/parser.rs:41:9:",
+    )];
+    let theirs = |text: &str| Some(Ok(Some(text.to_owned())));
+    let other_case = theirs("thread 'parser::tests::case_03' panicked at src/parser.rs:12:9:");
+    let d = against(&ours, Some(base("failure", "Run tests", other_case)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+    let same_case = theirs("thread 'parser::tests::case_17' panicked at src/parser.rs:38:9:");
+    let d = against(&ours, Some(base("failure", "Run tests", same_case)));
+    assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
+}
+
+#[test]
+fn a_limit_the_job_hit_is_the_codes_when_the_base_branch_runs_within_it() {
+    let killed = vec![
+        line(
+            8,
+            LineKind::Match,
+            0,
+            "error: could not compile `big` (lib); (signal: 9, SIGKILL: kill)",
+        ),
+        line(
+            9,
+            LineKind::Error,
+            900,
+            "##[error]Process completed with exit code 101.",
+        ),
+    ];
+    // The base passes the job: this PR may make it need more memory.
+    let d = against(&killed, Some(base("success", "", None)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+    assert!(
+        d.evidence.contains("may make it need more"),
+        "{}",
+        d.evidence
+    );
+    // Nothing to compare with: the machine's limit.
+    let d = decide(
+        &facts(&killed),
+        &BaseComparison::Unchecked("No base."),
+        &RUN,
+    );
+    assert_eq!(d.kind, DiagnosisKind::Infrastructure, "{d:?}");
+    // The base fails the same way: already failing.
+    let same = Some(Ok(Some(killed[0].text.clone())));
+    let d = against(&killed, Some(base("failure", "Run tests", same)));
+    assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
+    // A shutdown is outside the code whatever the base does; a rate limit waits for its reset.
+    let shutdown = vec![line(
+        4,
+        LineKind::Error,
+        0,
+        "##[error]The runner has received a shutdown signal.",
+    )];
+    let d = against(&shutdown, Some(base("success", "", None)));
+    assert_eq!(d.kind, DiagnosisKind::Infrastructure, "{d:?}");
+    let limited = vec![line(
+        4,
+        LineKind::Match,
+        0,
+        "gh: API rate limit exceeded for installation ID 7.",
+    )];
+    let d = against(&limited, Some(base("success", "", None)));
+    assert!(
+        d.next_action.text.contains("once the rate limit resets"),
+        "{d:?}"
     );
 }
 
