@@ -113,7 +113,13 @@ pub(super) async fn diagnose(
                         .filter(|s| s.conclusion == Some(Conclusion::Success))
                         .map(|s| s.name.clone())
                         .collect(),
-                    first_line: first_lines.get(&found.id).cloned(),
+                    first_line: first_lines
+                        .get(&found.id)
+                        .map(|read| read.clone().map(|(first, _)| first)),
+                    failure_lines: match first_lines.get(&found.id) {
+                        Some(Ok((_, all))) => all.clone(),
+                        _ => Vec::new(),
+                    },
                 }),
             },
             _ => BaseComparison::Unchecked(unchecked),
@@ -232,15 +238,19 @@ fn failed_steps(job: &Job) -> Vec<String> {
         .collect()
 }
 
-/// Per base job id, its first failure line: read only for the base jobs that fail at the same
-/// step as the failed job of their name (the only case the line decides), in parallel.
+/// A base job's first failure line, and the text of every failure line of its excerpt.
+type BaseLines = (Option<String>, Vec<String>);
+
+/// Per base job id, its first failure line and every failure line of its excerpt: read only
+/// for the base jobs that fail at the same step as the failed job of their name (the only case
+/// the lines decide), in parallel.
 async fn base_first_lines(
     failed: &[FailedJob],
     base: &BaseEvidence,
     config: &Config,
     fetcher: &Fetcher,
     time: &TimeLimits,
-) -> HashMap<u64, Result<Option<String>, String>> {
+) -> HashMap<u64, Result<BaseLines, String>> {
     let wanted: Vec<&Job> = failed
         .iter()
         .filter(|job| is_compared(job))
@@ -261,10 +271,13 @@ async fn base_first_lines(
         let (options, quiet) = (&options, &quiet);
         async move {
             let read = fetcher.excerpt(job, None, options, time, quiet).await;
-            let line = read
-                .map(|excerpt| first_failure_line(&excerpt.lines).map(|l| l.text.clone()))
+            let lines = read
+                .map(|excerpt| {
+                    let first = first_failure_line(&excerpt.lines).map(|l| l.text.clone());
+                    (first, diagnose::failure_texts(&excerpt.lines))
+                })
                 .map_err(|why| why.to_string());
-            (job.id, line)
+            (job.id, lines)
         }
     }))
     .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)

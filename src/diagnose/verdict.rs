@@ -61,17 +61,27 @@ pub struct BaseJob {
     /// Its first failure line: read only when it failed at the same step (`None`: not read;
     /// `Ok(None)`: its log names none; `Err`: why its log could not be read).
     pub first_line: Option<Result<Option<String>, String>>,
+    /// Every failure line of its excerpt, read with the first (empty when it was not read).
+    pub failure_lines: Vec<String>,
+}
+
+/// The failure lines of an excerpt (errors and matches but the runner's generic exit line).
+pub fn failure_texts(lines: &[ExcerptLine]) -> Vec<String> {
+    failures(lines).map(|l| l.text.clone()).collect()
+}
+
+fn failures(lines: &[ExcerptLine]) -> impl Iterator<Item = &ExcerptLine> {
+    lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
+        .filter(|l| !is_generic_exit_error(without_error_tag(&l.text).as_bytes()))
 }
 
 /// The excerpt's first failure line: the earliest error or match of the best-ranked tier (a
 /// side note printed before the failure ranks below it), other than the runner's generic exit
 /// line (every failed step ends with one).
 pub fn first_failure_line(lines: &[ExcerptLine]) -> Option<&ExcerptLine> {
-    lines
-        .iter()
-        .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
-        .filter(|l| !is_generic_exit_error(without_error_tag(&l.text).as_bytes()))
-        .min_by_key(|l| (rank::tier(l.priority), l.line_number))
+    failures(lines).min_by_key(|l| (rank::tier(l.priority), l.line_number))
 }
 
 /// The verdict of a cancelled job: only a cause outside the code the log names (a runner shut
@@ -233,6 +243,22 @@ fn compare(
             format!(
                 "{same_step} with a like first error for another case or test: “{}”",
                 quote(theirs)
+            ),
+        );
+    }
+    // The same first error, and another of the same rank main's excerpt does not show: the
+    // PR may have added a failure to one that was there.
+    let theirs_all: Vec<String> = base_job.failure_lines.iter().map(|l| masked(l)).collect();
+    let best = first_failure_line(job.lines).map(|l| rank::tier(l.priority));
+    let added = failures(job.lines)
+        .filter(|l| Some(rank::tier(l.priority)) == best)
+        .find(|l| !theirs_all.contains(&masked(&l.text)));
+    if let (true, Some(added)) = (ours_masked == theirs_masked, added) {
+        return unknown(
+            job,
+            format!(
+                "{same_step} with the same first error, but this run also shows “{}”, which main's excerpt does not",
+                quote(&added.text)
             ),
         );
     }

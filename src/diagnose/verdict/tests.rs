@@ -55,6 +55,11 @@ fn base(
             "success" => vec!["Run tests".into()],
             _ => vec![],
         },
+        // What the base's excerpt shows: its first line (a test adds more).
+        failure_lines: match &first_line {
+            Some(Ok(Some(line))) => vec![line.clone()],
+            _ => vec![],
+        },
         first_line,
     }
 }
@@ -67,6 +72,7 @@ fn compared(job: Option<BaseJob>) -> (BaseJob, bool) {
             failed_steps: vec![],
             passed_steps: vec![],
             first_line: None,
+            failure_lines: vec![],
         }),
         present,
     )
@@ -118,27 +124,45 @@ fn the_same_step_and_first_line_on_the_base_branch_is_already_failing() {
     );
 }
 
+/// An `unknown` verdict whose evidence says `why`.
+fn assert_unknown_because(d: &Diagnosis, why: &str) {
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
+    assert!(d.evidence.contains(why), "{}", d.evidence);
+}
+
 #[test]
 fn a_step_the_base_branch_never_ran_decides_nothing() {
     let lines = compile_error();
     // Failing at an earlier step, the base never reached ours.
     let d = against(&lines, Some(base("failure", "Lint", None)));
-    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
-    assert!(
-        d.evidence.contains("“Run tests” did not pass there"),
-        "{}",
-        d.evidence
-    );
+    assert_unknown_because(&d, "“Run tests” did not pass there");
     // Passing, without the step (it runs on pull requests only, or was renamed here).
     let mut skipped = base("success", "", None);
     skipped.passed_steps.clear();
     let d = against(&lines, Some(skipped));
-    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
-    assert!(
-        d.evidence.contains("did not run its step"),
-        "{}",
-        d.evidence
-    );
+    assert_unknown_because(&d, "did not run its step");
+}
+
+#[test]
+fn a_failure_added_to_one_main_already_has_is_not_already_failing() {
+    let ours = vec![
+        line(5, LineKind::Match, 0, "error[E0308]: mismatched types"),
+        line(
+            9,
+            LineKind::Match,
+            0,
+            "error[E0425]: cannot find value `width` in this scope",
+        ),
+    ];
+    let theirs = Some(Ok(Some("error[E0308]: mismatched types".to_owned())));
+    let d = against(&ours, Some(base("failure", "Run tests", theirs.clone())));
+    assert_unknown_because(&d, "also shows “error[E0425]");
+    // Both in main's excerpt: the same failure.
+    let mut both = base("failure", "Run tests", theirs);
+    both.failure_lines
+        .push("error[E0425]: cannot find value `width` in this scope".into());
+    let d = against(&ours, Some(both));
+    assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
 }
 
 #[test]
@@ -176,12 +200,7 @@ fn a_limit_the_job_hit_is_the_codes_when_the_base_branch_runs_within_it() {
     ];
     // The base passes the job: this PR may make it need more memory.
     let d = against(&killed, Some(base("success", "", None)));
-    assert_eq!(d.kind, DiagnosisKind::Unknown, "{d:?}");
-    assert!(
-        d.evidence.contains("may make it need more"),
-        "{}",
-        d.evidence
-    );
+    assert_unknown_because(&d, "may make it need more");
     // Nothing to compare with: the machine's limit.
     let d = decide(
         &facts(&killed),
