@@ -198,11 +198,13 @@ fn pull_request(config: &Config, plan: Option<&Plan>) -> Option<u64> {
 /// Marks the excerpt lines and annotations of `job` that point into the change, and returns
 /// the first place: the best-ranked line's, else an annotation's.
 fn mark_change(job: &mut FailedJob, files: &ChangedFiles) -> Option<ChangeHit> {
-    let mut first: Option<((u32, u64), ChangeHit)> = None;
+    let mut first: Option<((bool, u32, u64), ChangeHit)> = None;
     for line in &mut job.excerpt {
         if let Some(hit) = files.hit(&line.text) {
             line.in_change = true;
-            let rank = (line.priority, line.line_number);
+            // A place with a line number first: `Running unittests src/lib.rs` names a file,
+            // not where it broke.
+            let rank = (hit.line.is_none(), line.priority, line.line_number);
             if first.as_ref().is_none_or(|(best, _)| rank < *best) {
                 first = Some((rank, hit));
             }
