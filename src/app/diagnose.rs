@@ -70,9 +70,17 @@ pub(super) async fn diagnose(
             }
         }
     }
-    let base_run = base.map(|b| match b.run_number {
-        Some(number) => format!("run #{number} on {}", b.branch),
-        None => format!("run {} on {}", b.run_id, b.branch),
+    // The commit is named: the base branch's latest completed run may be older or newer than
+    // the commit this PR is based on.
+    let base_run = base.map(|b| {
+        let run = match b.run_number {
+            Some(number) => format!("run #{number} on {}", b.branch),
+            None => format!("run {} on {}", b.run_id, b.branch),
+        };
+        match b.head_sha.as_deref().and_then(|sha| sha.get(..7)) {
+            Some(short) => format!("{run} at {short}"),
+            None => run,
+        }
     });
     let unchecked = evidence
         .base_unchecked

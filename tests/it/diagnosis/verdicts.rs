@@ -72,7 +72,10 @@ async fn a_job_main_passes_is_caused_here_and_the_summary_says_so_before_the_exc
     let verdict = diagnosis(&digest, "test");
     assert_eq!(verdict.kind, DiagnosisKind::CausedHere);
     assert_eq!(verdict.label, "caused by this PR");
-    assert_eq!(verdict.evidence, "run #812 on main passes “test”");
+    assert_eq!(
+        verdict.evidence,
+        "run #812 on main at 0123456 passes “test”"
+    );
     assert_eq!(verdict.next_action.kind, ActionKind::Fix);
     assert_eq!(
         verdict.next_action.location.as_deref(),
@@ -121,7 +124,7 @@ async fn a_job_main_fails_at_a_later_step_is_caused_here_without_reading_mains_l
     assert_eq!(verdict.kind, DiagnosisKind::CausedHere);
     assert_eq!(
         verdict.evidence,
-        format!("run #812 on main fails “test” at step “Run Tests”, and passes “{FAILING_STEP}”")
+        format!("run #812 on main at 0123456 fails “test” at step “Run Tests”, and passes “{FAILING_STEP}”")
     );
     assert_eq!(verdict.next_action.kind, ActionKind::Fix);
 }
@@ -142,7 +145,7 @@ async fn a_job_main_fails_before_reaching_our_step_is_unknown() {
     assert_eq!(verdict.kind, DiagnosisKind::Unknown, "{verdict:?}");
     assert_eq!(
         verdict.evidence,
-        format!("run #812 on main fails “test” at step “Set up Ruby”; “{FAILING_STEP}” did not pass there")
+        format!("run #812 on main at 0123456 fails “test” at step “Set up Ruby”; “{FAILING_STEP}” did not pass there")
     );
 }
 
@@ -163,7 +166,7 @@ async fn a_job_main_fails_at_the_same_step_with_another_first_error_is_caused_he
     assert_eq!(verdict.kind, DiagnosisKind::CausedHere, "{verdict:?}");
     assert!(
         verdict.evidence.starts_with(
-            "run #812 on main fails “test” at the same step, but with another first error there: “thread 'store::tests::roundtrip' panicked"
+            "run #812 on main at 0123456 fails “test” at the same step, but with another first error there: “thread 'store::tests::roundtrip' panicked"
         ),
         "{}",
         verdict.evidence
@@ -194,7 +197,7 @@ async fn a_job_main_fails_the_same_way_numbers_and_paths_aside_is_already_failin
     assert_eq!(verdict.label, "already failing on main");
     assert!(
         verdict.evidence.starts_with(
-            "run #812 on main fails “test” at the same step with the same first error: “thread 'store::tests::roundtrip' panicked at /home/runner/.cargo/"
+            "run #812 on main at 0123456 fails “test” at the same step with the same first error: “thread 'store::tests::roundtrip' panicked at /home/runner/.cargo/"
         ),
         "{}",
         verdict.evidence
@@ -244,7 +247,7 @@ async fn when_mains_log_cannot_be_read_the_verdict_says_so_and_stays_open() {
     assert_eq!(verdict.kind, DiagnosisKind::Unknown, "{verdict:?}");
     assert!(
         verdict.evidence.starts_with(
-            "run #812 on main fails “test” at the same step; its log could not be read ("
+            "run #812 on main at 0123456 fails “test” at the same step; its log could not be read ("
         ) && verdict.evidence.contains("HTTP 403"),
         "{}",
         verdict.evidence
