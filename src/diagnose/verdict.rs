@@ -237,49 +237,54 @@ fn compare(
         );
     };
     let (ours_masked, theirs_masked) = (masked(ours), masked(theirs));
-    if ours_masked != theirs_masked && loosely(&ours_masked) == loosely(&theirs_masked) {
-        return unknown(
-            job,
-            format!(
-                "{same_step} with a like first error for another case or test: “{}”",
-                quote(theirs)
-            ),
-        );
-    }
-    // The same first error, and another of the same rank main's excerpt does not show: the
-    // PR may have added a failure to one that was there.
     let theirs_all: Vec<String> = base_job.failure_lines.iter().map(|l| masked(l)).collect();
+    let ours_all: Vec<String> = failures(job.lines).map(|l| masked(&l.text)).collect();
+    // One side's first error among the other's: the two excerpts rank alike lines differently
+    // (ours against a passing log, main's alone), so this is the same failure too.
+    let same_first = ours_masked == theirs_masked
+        || theirs_all.contains(&ours_masked)
+        || ours_all.contains(&theirs_masked);
+    if !same_first {
+        if loosely(&ours_masked) == loosely(&theirs_masked) {
+            return unknown(
+                job,
+                format!(
+                    "{same_step} with a like first error for another case or test: “{}”",
+                    quote(theirs)
+                ),
+            );
+        }
+        return caused(format!(
+            "{same_step}, but with another first error there: “{}”",
+            quote(theirs)
+        ));
+    }
+    // The same error, and another of the same rank main's excerpt does not show: the PR may
+    // have added a failure to one that was there.
     let best = first_failure_line(job.lines).map(|l| rank::tier(l.priority));
     let added = failures(job.lines)
         .filter(|l| Some(rank::tier(l.priority)) == best)
         .find(|l| !theirs_all.contains(&masked(&l.text)));
-    if let (true, Some(added)) = (ours_masked == theirs_masked, added) {
+    if let Some(added) = added {
         return unknown(
             job,
             format!(
-                "{same_step} with the same first error, but this run also shows “{}”, which main's excerpt does not",
+                "{same_step} with the same error, but this run also shows “{}”, which main's excerpt does not",
                 quote(&added.text)
             ),
         );
     }
-    if ours_masked == theirs_masked {
-        verdict(
-            DiagnosisKind::AlreadyFailing,
-            &format!("already failing on {branch}"),
-            format!("{same_step} with the same first error: “{}”", quote(theirs)),
-            NextAction {
-                kind: ActionKind::Nothing,
-                text: format!("Nothing to do in this PR: it fails the same way on {branch}"),
-                command: None,
-                location: None,
-            },
-        )
-    } else {
-        caused(format!(
-            "{same_step}, but with another first error there: “{}”",
-            quote(theirs)
-        ))
-    }
+    verdict(
+        DiagnosisKind::AlreadyFailing,
+        &format!("already failing on {branch}"),
+        format!("{same_step} with the same first error: “{}”", quote(theirs)),
+        NextAction {
+            kind: ActionKind::Nothing,
+            text: format!("Nothing to do in this PR: it fails the same way on {branch}"),
+            command: None,
+            location: None,
+        },
+    )
 }
 
 fn infrastructure_verdict(found: &InfrastructureCause, run: &RunRef) -> Diagnosis {

@@ -166,6 +166,30 @@ fn a_failure_added_to_one_main_already_has_is_not_already_failing() {
 }
 
 #[test]
+fn a_first_error_the_other_side_shows_too_is_the_same_failure() {
+    // Ours was ranked against a passing log, which demoted the warning main's excerpt put first.
+    let ours = vec![
+        line(
+            3,
+            LineKind::Match,
+            5 << 24,
+            "warning: the lockfile is out of date",
+        ),
+        line(8, LineKind::Match, 0, "error[E0308]: mismatched types"),
+    ];
+    let mut theirs = base(
+        "failure",
+        "Run tests",
+        Some(Ok(Some("warning: the lockfile is out of date".to_owned()))),
+    );
+    theirs
+        .failure_lines
+        .push("error[E0308]: mismatched types".into());
+    let d = against(&ours, Some(theirs));
+    assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
+}
+
+#[test]
 fn another_case_failing_the_same_way_is_not_the_same_failure() {
     let ours = vec![line(
         5,
