@@ -16,6 +16,7 @@
 
 pub mod change;
 pub mod infrastructure;
+mod lines;
 mod verdict;
 
 use serde::Serialize;

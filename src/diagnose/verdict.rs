@@ -2,18 +2,11 @@
 
 use super::change::{self, ChangeHit};
 use super::infrastructure::{self, InfrastructureCause, Nature};
+use super::lines::{capitalised, loosely, masked, quote, quote_around, without_error_tag};
 use super::{ActionKind, Diagnosis, DiagnosisKind, NextAction};
 use crate::digest::AnnotationView;
-use crate::insights::grouping::normalize;
 use crate::logs::patterns::is_generic_exit_error;
-use crate::logs::rank;
-
-use crate::logs::{ExcerptLine, LineKind};
-use regex::Regex;
-use std::sync::LazyLock;
-
-/// Characters of a log line quoted in a verdict's evidence.
-const QUOTED_CHARS: usize = 100;
+use crate::logs::{rank, ExcerptLine, LineKind};
 
 /// What is known of one failed job.
 pub struct JobFacts<'a> {
@@ -309,32 +302,6 @@ fn cause_quoted(found: &InfrastructureCause) -> String {
     )
 }
 
-/// A failure line with what differs between two runs of the same failure masked (numbers,
-/// paths, ids, durations: `grouping::normalize`), except the numbers that name a case or a
-/// test (`case_03`, `test_p[3]`): those are kept, written with letters, so two different
-/// failing cases never compare equal.
-fn masked(line: &str) -> String {
-    static NAMED_NUMBER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[_\[]\d+\b").expect("valid regex"));
-    let line = without_error_tag(line);
-    let kept = NAMED_NUMBER.replace_all(line, |c: &regex::Captures| {
-        c[0].chars()
-            .map(|ch| match ch.to_digit(10) {
-                Some(d) => char::from(b'g' + d as u8),
-                None => ch,
-            })
-            .collect::<String>()
-    });
-    normalize(&kept)
-}
-
-/// [`masked`] with the case and test numbers masked too.
-fn loosely(masked: &str) -> String {
-    static NAMED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"([_\[])[g-p]+\b").expect("valid regex"));
-    NAMED.replace_all(masked, "${1}#").into_owned()
-}
-
 /// Lines after the first failure line that still belong to it (`error: failed to download`,
 /// `Caused by:` and the resolver's message, a client's error code and its words).
 const CAUSE_LINES: u64 = 8;
@@ -458,55 +425,6 @@ fn first_location(lines: &[ExcerptLine]) -> Option<String> {
         let (path, line) = change::locations(&l.text).find(|(_, line)| line.is_some())?;
         Some(format!("{}:{}", change::normalize(&path), line?))
     })
-}
-
-fn without_error_tag(line: &str) -> &str {
-    let line = line.trim();
-    line.strip_prefix("##[error]").unwrap_or(line)
-}
-
-/// A log line for a sentence: trimmed, cut at [`QUOTED_CHARS`].
-fn quote(line: &str) -> String {
-    let line = without_error_tag(line);
-    quote_around(line, 0..0)
-}
-
-/// [`QUOTED_CHARS`] of `line` around the words at `at` (byte offsets), starting a few words
-/// before them, so a long line is quoted where it shows the cause, not only by its start.
-fn quote_around(line: &str, at: std::ops::Range<usize>) -> String {
-    /// Characters kept before the words.
-    const LEAD: usize = 30;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    if chars.len() <= QUOTED_CHARS {
-        return line.trim().to_owned();
-    }
-    let words = chars.partition_point(|&(i, _)| i < at.start);
-    let mut first = words.saturating_sub(LEAD).min(chars.len() - QUOTED_CHARS);
-    // Start at a word when one starts a few characters in; a long token (a URL, a path) is
-    // cut instead, it is often what the quote is for.
-    let nearby = words.min(first + 16);
-    if let Some(space) = (first..nearby).find(|&i| first > 0 && chars[i].1 == ' ') {
-        first = space + 1;
-    }
-    let last = (first + QUOTED_CHARS).min(chars.len());
-    let byte = |index: usize| chars.get(index).map_or(line.len(), |&(i, _)| i);
-    let mut quoted = String::new();
-    if first > 0 {
-        quoted.push('…');
-    }
-    quoted.push_str(line[byte(first)..byte(last)].trim());
-    if last < chars.len() {
-        quoted.push('…');
-    }
-    quoted
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
