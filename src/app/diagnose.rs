@@ -17,7 +17,7 @@ use super::fetch::Fetcher;
 use super::TimeLimits;
 use crate::config::Config;
 use crate::diagnose::{
-    self, first_failure_line, BaseComparison, BaseJob, ChangeHit, ChangedFiles, JobFacts, RunRef,
+    self, BaseComparison, BaseFailure, BaseJob, ChangeHit, ChangedFiles, JobFacts, RunRef,
 };
 use crate::digest::{Digest, FailedJob};
 use crate::github::models::{Conclusion, Job};
@@ -52,13 +52,13 @@ pub(super) async fn diagnose(
         None => vec![None; digest.failed_jobs.len()],
     };
     let base = evidence.base.as_ref();
-    let first_lines = match base {
-        Some(base) => base_first_lines(&digest.failed_jobs, base, config, fetcher, time).await,
+    let base_failures = match base {
+        Some(base) => base_failures(&digest.failed_jobs, base, config, fetcher, time).await,
         None => HashMap::new(),
     };
     if let Some(base) = base {
         for job in base.jobs.iter() {
-            if let Some(Err(why)) = first_lines.get(&job.id) {
+            if let Some(Err(why)) = base_failures.get(&job.id) {
                 digest.insights.notes.push(format!(
                     "The log of {} on {} could not be read, so its first failure line was not compared (see the warnings).",
                     job.name, base.branch
@@ -114,20 +114,9 @@ pub(super) async fn diagnose(
                 branch: &base.branch,
                 job: base_job(&base.jobs, &job.name).map(|found| BaseJob {
                     conclusion: found.conclusion.as_ref().map(|c| c.as_str().to_owned()),
-                    failed_steps: failed_steps(found),
-                    passed_steps: found
-                        .steps
-                        .iter()
-                        .filter(|s| s.conclusion == Some(Conclusion::Success))
-                        .map(|s| s.name.clone())
-                        .collect(),
-                    first_line: first_lines
-                        .get(&found.id)
-                        .map(|read| read.clone().map(|(first, _)| first)),
-                    failure_lines: match first_lines.get(&found.id) {
-                        Some(Ok((_, all))) => all.clone(),
-                        _ => Vec::new(),
-                    },
+                    failed_steps: steps_where(found, Conclusion::is_failure),
+                    passed_steps: steps_where(found, |c| *c == Conclusion::Success),
+                    failure: base_failures.get(&found.id).cloned(),
                 }),
             },
             _ => BaseComparison::Unchecked(unchecked),
@@ -240,27 +229,25 @@ fn base_job<'a>(jobs: &'a [Job], name: &str) -> Option<&'a Job> {
         .max_by_key(|j| j.run_attempt.unwrap_or(0))
 }
 
-fn failed_steps(job: &Job) -> Vec<String> {
+/// The names of `job`'s steps whose conclusion is `wanted`, in order.
+fn steps_where(job: &Job, wanted: impl Fn(&Conclusion) -> bool) -> Vec<String> {
     job.steps
         .iter()
-        .filter(|s| s.conclusion.as_ref().is_some_and(Conclusion::is_failure))
+        .filter(|s| s.conclusion.as_ref().is_some_and(&wanted))
         .map(|s| s.name.clone())
         .collect()
 }
 
-/// A base job's first failure line, and the text of every failure line of its excerpt.
-type BaseLines = (Option<String>, Vec<String>);
-
-/// Per base job id, its first failure line and every failure line of its excerpt: read only
-/// for the base jobs that fail at the same step as the failed job of their name (the only case
-/// the lines decide), in parallel.
-async fn base_first_lines(
+/// Per base job id, what its excerpt shows of its failure: read only for the base jobs that
+/// fail at the same step as the failed job of their name (the only case the lines decide), in
+/// parallel.
+async fn base_failures(
     failed: &[FailedJob],
     base: &BaseEvidence,
     config: &Config,
     fetcher: &Fetcher,
     time: &TimeLimits,
-) -> HashMap<u64, Result<BaseLines, String>> {
+) -> HashMap<u64, Result<BaseFailure, String>> {
     let wanted: Vec<&Job> = failed
         .iter()
         .filter(|job| is_compared(job))
@@ -271,7 +258,7 @@ async fn base_first_lines(
                 .as_ref()
                 .is_some_and(Conclusion::is_failure);
             let same_step = job.failing_step.is_some()
-                && failed_steps(found).first() == job.failing_step.as_ref();
+                && steps_where(found, Conclusion::is_failure).first() == job.failing_step.as_ref();
             (failing && same_step).then_some(found)
         })
         .collect();
@@ -281,13 +268,10 @@ async fn base_first_lines(
         let (options, quiet) = (&options, &quiet);
         async move {
             let read = fetcher.excerpt(job, None, options, time, quiet).await;
-            let lines = read
-                .map(|excerpt| {
-                    let first = first_failure_line(&excerpt.lines).map(|l| l.text.clone());
-                    (first, diagnose::failure_texts(&excerpt.lines))
-                })
+            let failure = read
+                .map(|excerpt| BaseFailure::of(&excerpt.lines))
                 .map_err(|why| why.to_string());
-            (job.id, lines)
+            (job.id, failure)
         }
     }))
     .buffer_unordered(LOG_DOWNLOADS_IN_PARALLEL)

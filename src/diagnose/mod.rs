@@ -23,8 +23,7 @@ use serde::Serialize;
 
 pub use change::{ChangeHit, ChangedFiles};
 pub use verdict::{
-    decide, decide_cancelled, failure_texts, first_failure_line, BaseComparison, BaseJob, JobFacts,
-    RunRef,
+    decide, decide_cancelled, BaseComparison, BaseFailure, BaseJob, JobFacts, RunRef,
 };
 
 /// What a failure is (`failed_jobs[].diagnosis.kind`).

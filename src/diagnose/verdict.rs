@@ -51,18 +51,30 @@ pub struct BaseJob {
     /// Its steps that passed: a step it never ran (skipped after an earlier failure, or only
     /// run on pull requests) says nothing about ours.
     pub passed_steps: Vec<String>,
-    /// Its first failure line: read only when it failed at the same step (`None`: not read;
-    /// `Ok(None)`: its log names none; `Err`: why its log could not be read).
-    pub first_line: Option<Result<Option<String>, String>>,
-    /// Every failure line of its excerpt, read with the first (empty when it was not read).
-    pub failure_lines: Vec<String>,
+    /// Its failure, read from its log only when it failed at the same step (`None`: not read;
+    /// `Err`: why its log could not be read).
+    pub failure: Option<Result<BaseFailure, String>>,
 }
 
-/// The failure lines of an excerpt (errors and matches but the runner's generic exit line).
-pub fn failure_texts(lines: &[ExcerptLine]) -> Vec<String> {
-    failures(lines).map(|l| l.text.clone()).collect()
+/// What a base job's excerpt shows of its failure.
+#[derive(Debug, Clone, Default)]
+pub struct BaseFailure {
+    /// Its first failure line ([`first_failure_line`]); `None`: it names none.
+    pub first: Option<String>,
+    /// Every failure line of its excerpt ([`failures`]).
+    pub lines: Vec<String>,
 }
 
+impl BaseFailure {
+    pub fn of(excerpt: &[ExcerptLine]) -> Self {
+        BaseFailure {
+            first: first_failure_line(excerpt).map(|l| l.text.clone()),
+            lines: failures(excerpt).map(|l| l.text.clone()).collect(),
+        }
+    }
+}
+
+/// The failure lines of an excerpt: errors and matches but the runner's generic exit line.
 fn failures(lines: &[ExcerptLine]) -> impl Iterator<Item = &ExcerptLine> {
     lines
         .iter()
@@ -135,7 +147,6 @@ pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis 
 
 /// The verdict from the base branch alone.
 fn against_base(job: &JobFacts, base: &BaseComparison) -> Diagnosis {
-    let ours = first_failure_line(job.lines).map(|l| l.text.as_str());
     match base {
         BaseComparison::Unchecked(why) => unknown(job, why.trim_end_matches('.').to_owned()),
         BaseComparison::Compared {
@@ -153,18 +164,12 @@ fn against_base(job: &JobFacts, base: &BaseComparison) -> Diagnosis {
             run: base_run,
             branch,
             job: Some(base_job),
-        } => compare(job, base_run, branch, base_job, ours),
+        } => compare(job, base_run, branch, base_job),
     }
 }
 
 /// The verdict from the base job's result.
-fn compare(
-    job: &JobFacts,
-    base_run: &str,
-    branch: &str,
-    base_job: &BaseJob,
-    ours: Option<&str>,
-) -> Diagnosis {
+fn compare(job: &JobFacts, base_run: &str, branch: &str, base_job: &BaseJob) -> Diagnosis {
     let name = job.name;
     let caused = |evidence: String| {
         verdict(
@@ -208,9 +213,12 @@ fn compare(
         };
     }
     let same_step = format!("{base_run} fails “{name}” at the same step");
-    let theirs = match &base_job.first_line {
-        Some(Ok(Some(line))) => line,
-        Some(Ok(None)) | None => {
+    let (theirs, theirs_lines) = match &base_job.failure {
+        Some(Ok(BaseFailure {
+            first: Some(line),
+            lines,
+        })) => (line, lines),
+        Some(Ok(_)) | None => {
             return unknown(
                 job,
                 format!("{same_step}; its log names no failure line to compare"),
@@ -223,20 +231,21 @@ fn compare(
             )
         }
     };
-    let Some(ours) = ours else {
+    let Some(ours) = first_failure_line(job.lines) else {
         return unknown(
             job,
             format!("{same_step}; this job's log names no failure line to compare"),
         );
     };
-    let (ours_masked, theirs_masked) = (masked(ours), masked(theirs));
-    let theirs_all: Vec<String> = base_job.failure_lines.iter().map(|l| masked(l)).collect();
-    let ours_all: Vec<String> = failures(job.lines).map(|l| masked(&l.text)).collect();
+    let (ours_masked, theirs_masked) = (masked(&ours.text), masked(theirs));
+    let theirs_all: Vec<String> = theirs_lines.iter().map(|l| masked(l)).collect();
+    let ours_all: Vec<(&ExcerptLine, String)> =
+        failures(job.lines).map(|l| (l, masked(&l.text))).collect();
     // One side's first error among the other's: the two excerpts rank alike lines differently
     // (ours against a passing log, main's alone), so this is the same failure too.
     let same_first = ours_masked == theirs_masked
         || theirs_all.contains(&ours_masked)
-        || ours_all.contains(&theirs_masked);
+        || ours_all.iter().any(|(_, line)| *line == theirs_masked);
     if !same_first {
         if loosely(&ours_masked) == loosely(&theirs_masked) {
             return unknown(
@@ -254,11 +263,12 @@ fn compare(
     }
     // The same error, and another of the same rank main's excerpt does not show: the PR may
     // have added a failure to one that was there.
-    let best = first_failure_line(job.lines).map(|l| rank::tier(l.priority));
-    let added = failures(job.lines)
-        .filter(|l| Some(rank::tier(l.priority)) == best)
-        .find(|l| !theirs_all.contains(&masked(&l.text)));
-    if let Some(added) = added {
+    let best = rank::tier(ours.priority);
+    let added = ours_all
+        .iter()
+        .filter(|(l, _)| rank::tier(l.priority) == best)
+        .find(|(_, line)| !theirs_all.contains(line));
+    if let Some((added, _)) = added {
         return unknown(
             job,
             format!(

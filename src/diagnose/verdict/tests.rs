@@ -55,13 +55,22 @@ fn base(
             "success" => vec!["Run tests".into()],
             _ => vec![],
         },
-        // What the base's excerpt shows: its first line (a test adds more).
-        failure_lines: match &first_line {
-            Some(Ok(Some(line))) => vec![line.clone()],
-            _ => vec![],
-        },
-        first_line,
+        // What the base's excerpt shows: its first line ([`also_showing`] adds more).
+        failure: first_line.map(|read| {
+            read.map(|first| BaseFailure {
+                lines: first.iter().cloned().collect(),
+                first,
+            })
+        }),
     }
+}
+
+/// `job` whose excerpt also shows `line`.
+fn also_showing(mut job: BaseJob, line: &str) -> BaseJob {
+    if let Some(Ok(failure)) = &mut job.failure {
+        failure.lines.push(line.into());
+    }
+    job
 }
 
 fn compared(job: Option<BaseJob>) -> (BaseJob, bool) {
@@ -71,8 +80,7 @@ fn compared(job: Option<BaseJob>) -> (BaseJob, bool) {
             conclusion: None,
             failed_steps: vec![],
             passed_steps: vec![],
-            first_line: None,
-            failure_lines: vec![],
+            failure: None,
         }),
         present,
     )
@@ -158,9 +166,10 @@ fn a_failure_added_to_one_main_already_has_is_not_already_failing() {
     let d = against(&ours, Some(base("failure", "Run tests", theirs.clone())));
     assert_unknown_because(&d, "also shows “error[E0425]");
     // Both in main's excerpt: the same failure.
-    let mut both = base("failure", "Run tests", theirs);
-    both.failure_lines
-        .push("error[E0425]: cannot find value `width` in this scope".into());
+    let both = also_showing(
+        base("failure", "Run tests", theirs),
+        "error[E0425]: cannot find value `width` in this scope",
+    );
     let d = against(&ours, Some(both));
     assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
 }
@@ -177,14 +186,14 @@ fn a_first_error_the_other_side_shows_too_is_the_same_failure() {
         ),
         line(8, LineKind::Match, 0, "error[E0308]: mismatched types"),
     ];
-    let mut theirs = base(
-        "failure",
-        "Run tests",
-        Some(Ok(Some("warning: the lockfile is out of date".to_owned()))),
+    let theirs = also_showing(
+        base(
+            "failure",
+            "Run tests",
+            Some(Ok(Some("warning: the lockfile is out of date".to_owned()))),
+        ),
+        "error[E0308]: mismatched types",
     );
-    theirs
-        .failure_lines
-        .push("error[E0308]: mismatched types".into());
     let d = against(&ours, Some(theirs));
     assert_eq!(d.kind, DiagnosisKind::AlreadyFailing, "{d:?}");
 }
