@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::insights::{mount_base_runs, BASE_RUN_ID, WORKFLOW_ID};
+use crate::insights::{mount_base_runs, mount_pull_request_run, BASE_RUN_ID, WORKFLOW_ID};
 use crate::support::*;
 
 type Env = HashMap<String, String>;
@@ -78,15 +78,7 @@ async fn pr_run(
 /// has no completed run of the workflow yet).
 async fn with_main(server: &MockServer, env: &mut Env, main_jobs: Option<Vec<Value>>) {
     env.remove("INPUT_COMPARE-BASE");
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/runs/{RUN_ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": RUN_ID, "workflow_id": WORKFLOW_ID, "event": "pull_request",
-            "head_branch": "feature", "pull_requests": []
-        })))
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_pull_request_run(server).await;
     let Some(jobs) = main_jobs else {
         mount_base_runs(server, json!({"total_count": 0, "workflow_runs": []})).await;
         return;
@@ -101,15 +93,7 @@ async fn with_main(server: &MockServer, env: &mut Env, main_jobs: Option<Vec<Val
         }]}),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "/repos/{OWNER_REPO}/actions/runs/{BASE_RUN_ID}/jobs"
-        )))
-        .and(query_param("filter", "latest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_latest_jobs(server, BASE_RUN_ID, jobs).await;
 }
 
 /// A job of main's run #812.

@@ -149,6 +149,13 @@ async fn pull_request_run(server: &MockServer, dir: &tempfile::TempDir) -> HashM
         ],
     )
     .await;
+    mount_pull_request_run(server).await;
+    pull_request_env(server, dir.path())
+}
+
+/// The reported run as `GET …/runs/{id}` answers it, read once: a `pull_request` run of
+/// [`WORKFLOW_ID`] on `feature`, whose PR the payload does not list.
+pub async fn mount_pull_request_run(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path(runs_route(&format!("/{RUN_ID}"))))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -158,7 +165,6 @@ async fn pull_request_run(server: &MockServer, dir: &tempfile::TempDir) -> HashM
         .expect(1)
         .mount(server)
         .await;
-    pull_request_env(server, dir.path())
 }
 
 pub async fn mount_base_runs(server: &MockServer, runs: Value) {
@@ -190,17 +196,16 @@ async fn a_failure_shared_with_the_base_branch_is_not_new() {
         }]}),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path(runs_route(&format!("/{BASE_RUN_ID}/jobs"))))
-        .and(query_param("filter", "latest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(vec![
+    mount_latest_jobs(
+        &server,
+        BASE_RUN_ID,
+        vec![
             job_of(1, 101, "lint", "failure"),
             job_of(1, 102, "test (linux)", "success"),
             job_of(1, 103, "docs", "success"),
-        ])))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ],
+    )
+    .await;
 
     let (outcome, _) = run_with_env(&env).await;
     let outcome = outcome.unwrap();

@@ -89,7 +89,7 @@ async fn mount_base(server: &MockServer) {
         }]}),
     )
     .await;
-    mount_run_jobs(
+    mount_latest_jobs(
         server,
         BASE_RUN_ID,
         vec![
@@ -104,22 +104,7 @@ async fn mount_base(server: &MockServer) {
 /// for its first failure line (issue 25): the same panic as ours, at another line number.
 async fn mount_base_test_log(server: &MockServer) {
     let log = failed_log("thread 'parser::case_7' panicked at src/parser.rs:38:9:");
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/102/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .expect(1)
-        .mount(server)
-        .await;
-}
-
-async fn mount_run_jobs(server: &MockServer, run: u64, jobs: Vec<Value>) {
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/runs/{run}/jobs")))
-        .and(query_param("filter", "latest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_log(server, 102, &log).await;
 }
 
 async fn mount_passing_log(server: &MockServer, id: u64, times: u64) {
@@ -149,7 +134,7 @@ async fn mount_branch_run(server: &MockServer) {
         .expect(1)
         .mount(server)
         .await;
-    mount_run_jobs(
+    mount_latest_jobs(
         server,
         BRANCH_RUN_ID,
         vec![job_in(BRANCH_RUN_ID, 201, "test", "success")],

@@ -195,6 +195,19 @@ pub async fn mount_jobs_and_logs(server: &MockServer, jobs: Vec<Value>, logs: &[
     }
 }
 
+/// Run `run`'s jobs as `GET …/runs/{run}/jobs?filter=latest` lists them, asked for once (the
+/// base branch's or another run's jobs, read by the insights).
+pub async fn mount_latest_jobs(server: &MockServer, run: u64, jobs: Vec<Value>) {
+    use wiremock::matchers::{path, query_param};
+    Mock::given(method("GET"))
+        .and(path(format!("/repos/{OWNER_REPO}/actions/runs/{run}/jobs")))
+        .and(query_param("filter", "latest"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jobs_page(jobs)))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 /// Job `id`'s log (downloaded once) and its check run without annotations.
 pub async fn mount_log(server: &MockServer, id: u64, log: &str) {
     mount_slow_log(server, id, log, Duration::ZERO, 1).await;

@@ -30,12 +30,7 @@ fn tokio_panic_log(version: &str, line: u32) -> String {
 
 /// Main's job `test` (101) log, read once: the only base log a verdict needs.
 async fn mount_main_log(server: &MockServer, log: &str) {
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{OWNER_REPO}/actions/jobs/101/logs")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(log))
-        .expect(1)
-        .mount(server)
-        .await;
+    mount_log(server, 101, log).await;
 }
 
 /// PR #7 where `test` fails with `log`, compared with main whose `test` is `main_test`.
