@@ -57,31 +57,9 @@ pub(super) async fn diagnose(
         None => HashMap::new(),
     };
     if let Some(base) = base {
-        for job in base.jobs.iter() {
-            if let Some(Err(why)) = base_failures.get(&job.id) {
-                digest.insights.notes.push(format!(
-                    "The log of {} on {} could not be read, so its first failure line was not compared (see the warnings).",
-                    job.name, base.branch
-                ));
-                degraded.push(format!(
-                    "reading the log of {} on {}: {why}",
-                    job.name, base.branch
-                ));
-            }
-        }
+        note_unreadable_logs(base, &base_failures, digest, degraded);
     }
-    // The commit is named: the base branch's latest completed run may be older or newer than
-    // the commit this PR is based on.
-    let base_run = base.map(|b| {
-        let run = match b.run_number {
-            Some(number) => format!("run #{number} on {}", b.branch),
-            None => format!("run {} on {}", b.run_id, b.branch),
-        };
-        match b.head_sha.as_deref().and_then(|sha| sha.get(..7)) {
-            Some(short) => format!("{run} at {short}"),
-            None => run,
-        }
-    });
+    let base_run = base.map(run_label);
     let unchecked = evidence
         .base_unchecked
         .as_deref()
@@ -139,6 +117,40 @@ pub(super) async fn diagnose(
     };
     digest.diagnosis = diagnose::shared_kind(kinds());
     digest.rerun_suggested = diagnose::rerun_suggested(kinds());
+}
+
+/// A note and a warning for each base job whose log could not be read.
+fn note_unreadable_logs(
+    base: &BaseEvidence,
+    failures: &HashMap<u64, Result<BaseFailure, String>>,
+    digest: &mut Digest,
+    degraded: &mut Vec<String>,
+) {
+    for job in &base.jobs {
+        if let Some(Err(why)) = failures.get(&job.id) {
+            digest.insights.notes.push(format!(
+                "The log of {} on {} could not be read, so its first failure line was not compared (see the warnings).",
+                job.name, base.branch
+            ));
+            degraded.push(format!(
+                "reading the log of {} on {}: {why}",
+                job.name, base.branch
+            ));
+        }
+    }
+}
+
+/// `run #812 on main at 81be04d`: the commit is named, since the base branch's latest
+/// completed run may be older or newer than the commit this PR is based on.
+fn run_label(base: &BaseEvidence) -> String {
+    let run = match base.run_number {
+        Some(number) => format!("run #{number} on {}", base.branch),
+        None => format!("run {} on {}", base.run_id, base.branch),
+    };
+    match base.head_sha.as_deref().and_then(|sha| sha.get(..7)) {
+        Some(short) => format!("{run} at {short}"),
+        None => run,
+    }
 }
 
 /// Whether the job gets the full verdict: a cancelled job was stopped, so only a runner-level
