@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::github::models::PullFile;
+use crate::github::pulls::MAX_PULL_FILES;
 
 /// Lines around a changed hunk that still count as in it: an error is often reported a line
 /// or two from the edit that caused it.
@@ -50,9 +51,6 @@ pub struct ChangedFiles {
     complete: bool,
 }
 
-/// GitHub lists at most this many files of a pull request.
-const LISTED_AT_MOST: usize = 3000;
-
 impl ChangedFiles {
     pub fn new(list: &[PullFile]) -> Self {
         let mut files = HashMap::new();
@@ -71,7 +69,7 @@ impl ChangedFiles {
         }
         ChangedFiles {
             files,
-            complete: list.len() < LISTED_AT_MOST,
+            complete: list.len() < MAX_PULL_FILES,
         }
     }
 

@@ -5,8 +5,11 @@ use super::client::GitHub;
 use super::error::ApiError;
 use super::models::{PullFile, PullRequest};
 
-/// GitHub lists at most 3,000 files of a pull request: 30 pages of 100.
-pub const MAX_PULL_FILE_PAGES: usize = 30;
+/// GitHub lists at most this many files of a pull request.
+pub const MAX_PULL_FILES: usize = 3000;
+
+/// The pages of 100 (`per_page=100`) that hold [`MAX_PULL_FILES`].
+const MAX_PULL_FILE_PAGES: usize = MAX_PULL_FILES / 100;
 
 /// A git object id: 40 (SHA-1) or 64 (SHA-256) hex digits. Anything else from a payload or a
 /// job is not looked up: it would not name a commit, and it goes into a URL path.
