@@ -65,6 +65,10 @@ pub(super) const RULES: &[Rule] = &[
         Line,
         Build,
     ),
+    // A wrapper echoing the command it ran, then `failed` (`/usr/bin/ruby -Ilib x/rspec
+    // --pattern 'spec/**' failed`, as a rake task reports a shell command): a summary, since
+    // the command's own output above said why. The command starts with an executable's path.
+    Rule::new(r"^(?:/|\./)[^\s:]+ .*\sfailed$", Summary, Line, Build),
     // A build's closing verdict (`BUILD FAILED`, `BUILD FAILURE`): it only repeats the ❌.
     Rule::new(r"\bBUILD FAILED\b|\bBUILD FAILURE\b", Generic, Line, Build),
     // A numbered entry of a failure list (`  1) suite name`), with its report indented below:

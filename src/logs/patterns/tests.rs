@@ -82,6 +82,7 @@ const SHOULD_MATCH: &[&str] = &[
     "error[lint-7]: unused import",
     "Build Error at build/rules.txt:12 (message):",
     "lint: the script \"check\" failed with exit code 2",
+    "/usr/local/bin/python3 -m pytest -x tests failed",
 ];
 
 const SHOULD_NOT_MATCH: &[&str] = &[
@@ -213,6 +214,20 @@ fn a_weak_rule_gives_way_to_any_other_shape() {
     // A count alone is a summary.
     let shape = classify(b"3 failed, 12 passed").unwrap();
     assert_eq!(shape.strength, Strength::Summary);
+}
+
+#[test]
+fn a_command_echoed_before_failed_sums_up() {
+    // The command's own output said why: the echo of it is a summary, not the failure.
+    let shape =
+        classify(b"/usr/local/bin/ruby -I/opt/gems/rspec-core/lib /opt/gems/rspec-core/exe/rspec --pattern spec/**/*_spec.rb failed")
+            .unwrap();
+    assert_eq!(shape.strength, Strength::Summary);
+    // A sentence that ends on `failed`, and a location before it, stay what they were.
+    let shape = classify(b"Application bundle generation failed.").unwrap();
+    assert_eq!(shape.strength, Strength::Ordinary);
+    let shape = classify(b"/src/app/main.c:12: check failed").unwrap();
+    assert_eq!(shape.strength, Strength::Ordinary);
 }
 
 #[test]
