@@ -45,12 +45,22 @@ impl CandidateSet {
             let folds = is_report(&b);
             b.lines.sort_by_key(|c| c.seq);
             let head_line = b.head().line_number;
-            let anchors: Vec<u64> = b
+            let mut anchors: Vec<u64> = b
                 .lines
                 .iter()
                 .filter(|c| matches!(c.part, Part::Head | Part::Key))
                 .map(|c| c.line_number)
                 .collect();
+            // A label close to them (`Caused by:`, `Error Message:`) introduces what is
+            // below it: the line it heads is as close to the failure as the label is.
+            let labels: Vec<u64> = b
+                .lines
+                .iter()
+                .filter(|c| c.part == Part::Body && is_label(&c.text))
+                .map(|c| c.line_number)
+                .filter(|&n| anchors.iter().any(|&a| a.abs_diff(n) <= LABEL_REACH))
+                .collect();
+            anchors.extend(labels);
             // The lines a reason may follow: the keys, and the head unless it heads a
             // section (whose next line is the section's first, not the head's reason).
             let follows: Vec<u64> = b
@@ -180,6 +190,19 @@ impl CandidateSet {
             seen,
         }
     }
+}
+
+/// How near a head or a fact a label must be for the line it introduces to rank with them.
+const LABEL_REACH: u64 = 2;
+
+/// A short line that only introduces the lines below it (`Caused by:`, `Error Message:`,
+/// `Stack Trace:`): a few words, then a colon and nothing after it.
+fn is_label(text: &str) -> bool {
+    let label = text.trim();
+    label.len() <= 32
+        && label.strip_suffix(':').is_some_and(|words| {
+            !words.is_empty() && !words.contains(':') && words.split_whitespace().count() <= 4
+        })
 }
 
 /// A block that is not passing work's and says something failed.

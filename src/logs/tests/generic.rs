@@ -230,6 +230,26 @@ fn few_lines_keep_the_message_and_location_before_a_section_header() {
     assert_has(&full, &["---- parse::tabs stdout ----", "  left: 3"]);
 }
 
+/// An error whose cause is below a label (`Caused by:`, as error chains print it): the
+/// cause ranks with the label, so even the comment's short cut shows why, not the progress
+/// line before the error.
+#[test]
+fn the_line_a_label_introduces_stays_with_it() {
+    let e = excerpt_of(&[
+        "Fetching packages ...",
+        "error: could not fetch `https://pkgs.example.org/index`",
+        "",
+        "Caused by:",
+        "  connection refused (os error 111)",
+    ]);
+    let cut = comment_cut(&e);
+    assert!(
+        cut.contains(&"  connection refused (os error 111)"),
+        "{cut:#?}"
+    );
+    assert!(!cut.contains(&"Fetching packages ..."), "{cut:#?}");
+}
+
 /// Without step times, the `##[group]` header of the section whose failure is shown names
 /// where the job failed; with none, nothing is named.
 #[test]
