@@ -253,14 +253,16 @@ impl Digest {
         is_red(&self.conclusion)
     }
 
-    /// Caps every excerpt at `max_lines` (used to fit a size budget), keeping the most
-    /// informative lines (see [`rank`]) in log order.
+    /// Cuts every excerpt as a `max_lines` excerpt is cut (the comment's, or to fit a size
+    /// budget), keeping the most informative lines (see [`rank`]) in log order. An excerpt
+    /// that already fits is cut too: how much filler an explained failure gets (the step's
+    /// tail) scales with the room, so a shorter excerpt keeps less of it.
     pub fn cap_excerpts(&mut self, max_lines: usize) {
         for job in &mut self.failed_jobs {
-            if job.excerpt.len() <= max_lines {
+            let keep = rank(&job.excerpt, max_lines);
+            if keep.len() == job.excerpt.len() {
                 continue;
             }
-            let keep = rank(&job.excerpt, max_lines);
             job.excerpt_omitted += (job.excerpt.len() - keep.len()) as u64;
             job.excerpt = keep.into_iter().map(|i| job.excerpt[i].clone()).collect();
             job.excerpt_text = excerpt_text(&job.excerpt);

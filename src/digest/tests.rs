@@ -209,6 +209,37 @@ fn capping_excerpts_keeps_the_best_ranked_in_log_order() {
     assert_eq!(job.excerpt_omitted, 2);
 }
 
+/// The comment's cut of an explained failure keeps as little of the step's tail as a
+/// 12-line excerpt would, even when the summary's excerpt has fewer lines than that.
+#[test]
+fn an_excerpt_that_fits_is_cut_the_same_way() {
+    let tail = |n: u64, from_end: u32| ranked(n, "tail", LineKind::Tail, 8 << 24 | from_end);
+    let excerpt = JobExcerpt {
+        step_number: Some(2),
+        step_name: Some("Run tests".into()),
+        lines: vec![
+            tail(1, 5),
+            tail(2, 4),
+            ranked(3, "error: boom", LineKind::Match, 0),
+            ranked(4, "  at lib.c:3", LineKind::Context, 2 << 24),
+            tail(5, 2),
+            tail(6, 1),
+        ],
+        omitted_lines: 0,
+        total_lines: 10,
+        compared: None,
+    };
+    let mut digest = build(
+        vec![job(1, "a", "failure")],
+        HashMap::from([(1, Ok(excerpt))]),
+    );
+    digest.cap_excerpts(12);
+    let job = &digest.failed_jobs[0];
+    let kept: Vec<u64> = job.excerpt.iter().map(|l| l.line_number).collect();
+    assert_eq!(kept, [3, 4, 6], "{}", job.excerpt_text);
+    assert_eq!(job.excerpt_omitted, 3);
+}
+
 #[test]
 fn unavailable_logs_are_explained() {
     let digest = build(
