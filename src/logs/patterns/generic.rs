@@ -76,9 +76,9 @@ pub(super) const RULES: &[Rule] = &[
     Rule::new(r"^\s{0,6}[1-9]\d{0,3}\) \S", Decisive, Indented, Test).weak(),
     // An exception or error by its type's name at the margin, or after the location that
     // raised it: `ValueError: …`, `Foo::Bar::Error:`, `java.lang.IllegalStateException`,
-    // `src/x.py:12: KeyError`.
+    // `src/x.py:12: KeyError` (any characters a path holds, such as a version's `+`).
     Rule::new(
-        r"^\s*(?:[\w./\\-]+:\d+: )?(?:[A-Za-z_][\w.:]*)?(?:Error|Exception)(?::|$)",
+        r"^\s*(?:[^\s:]+:\d+: )?(?:[A-Za-z_][\w.:]*)?(?:Error|Exception)(?::|$)",
         Ordinary,
         Indented,
         Build,

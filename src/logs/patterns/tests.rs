@@ -83,6 +83,7 @@ const SHOULD_MATCH: &[&str] = &[
     "Build Error at build/rules.txt:12 (message):",
     "lint: the script \"check\" failed with exit code 2",
     "/usr/local/bin/python3 -m pytest -x tests failed",
+    "venv/lib/site-packages/pkg-1.2.0.dev0+41.g9f3e2-py3.8.egg/pkg/core.py:88: ValueError",
 ];
 
 const SHOULD_NOT_MATCH: &[&str] = &[
