@@ -19,6 +19,7 @@ pub fn is_noise(text: &str) -> bool {
     let rest = rest.trim();
     let tools = patterns::rules() == Rules::All;
     text.is_empty()
+        || is_drawing(text)
         || is_pass(text)
         || (tag != Tag::None && rest.is_empty())
         || (tools && BOILERPLATE.iter().any(|b| rest.starts_with(b)))
@@ -29,6 +30,18 @@ pub fn is_noise(text: &str) -> bool {
         || text.starts_with("npm WARN ")
         // faulthandler's header of a thread that did not crash (`Current thread` did)
         || (text.starts_with("Thread 0x") && text.ends_with("(most recent call first):"))
+}
+
+/// Nothing but box drawing behind a margin (`app-1  |    ┐`, `  │`, `┴`): the frame of a
+/// report, whose lines say what it holds.
+fn is_drawing(text: &str) -> bool {
+    let starts_with_box = |t: &str| {
+        t.chars()
+            .next()
+            .is_some_and(|c| ('\u{2500}'..='\u{257f}').contains(&c))
+    };
+    (starts_with_box(text) || text.contains(" | "))
+        && patterns::message(text.as_bytes()).trim_ascii().is_empty()
 }
 
 /// npm's `path`, `workspace` and `location` lines (where the package is, which the job's
@@ -151,11 +164,16 @@ mod tests {
             "Thread 0x00007f90b4639700 (most recent call first):",
             "npm error Lifecycle script `test` failed with error:",
             "> Run with --stacktrace option to get the stack trace.",
+            "web-1  |    ┐",
+            "  │",
+            "┴",
         ] {
             assert!(is_noise(line), "{line:?}");
         }
         for line in [
             "> husky",
+            "web-1  |    │ /app/tests/ConfigTest.php:18",
+            "a | b",
             "npm ERR! code ELIFECYCLE",
             "npm error command sh -c jest",
             "Current thread 0x00007f2c (most recent call first):",
