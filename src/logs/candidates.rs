@@ -166,8 +166,12 @@ impl CandidateSet {
     /// counted there and nothing of it is stored).
     pub(super) fn open(&mut self, head: Candidate, shape: Shape, demotable: bool) -> bool {
         // `Traceback (most recent call last):` heads every Python traceback alike; what
-        // tells them apart (the exception) comes last, so tracebacks are never folded.
-        let fingerprint = if shape.mode == patterns::Mode::Traceback {
+        // tells them apart (the exception) comes last, so tracebacks are never folded. Nor
+        // are failed tests: two suites may hold a test of one name (`✘ parses json`), each
+        // failing for its own reason below it.
+        let fingerprint = if shape.mode == patterns::Mode::Traceback
+            || shape.subject == patterns::Subject::Test
+        {
             head.seq
         } else {
             block::fingerprint(&head.text)

@@ -6,7 +6,7 @@ use super::patterns;
 /// (ripgrep-style): lines in which no literal starts need no per-line check.
 /// Searches lazily, from the first line that asks, so chunks nobody asks
 /// about (steps that did not fail) are never searched. Two searches (the
-/// literal set and the rare literal apart, see [`patterns::RARE_LITERAL`]),
+/// literal set and the rare literal apart, see [`patterns::RARE_LITERALS`]),
 /// each moving on only once a line passes the candidate it found.
 #[derive(Debug)]
 pub(super) struct HitCursor {

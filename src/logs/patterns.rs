@@ -32,10 +32,9 @@ mod test_runners;
 pub use runner::{is_generic_exit_error, is_interruption, is_step_ending_error};
 
 /// Literals at least one of which occurs in every line any shape matches, with
-/// [`RARE_LITERAL`]. The set is searched over whole chunks (SIMD, Teddy), whose speed depends
+/// [`RARE_LITERALS`]. The set is searched over whole chunks (SIMD, Teddy), whose speed depends
 /// on which literals are in it, not only how many: measured, adding `✖` or `✘` to it more than
-/// doubles the search time on ordinary logs, so `✘` relies on the `ERROR` that esbuild prints
-/// after it, and `✖` is found by its own search.
+/// doubles the search time on ordinary logs, so the crosses are found by a search of their own.
 const PREFILTER_LITERALS: &[&str] = &[
     "error",
     "Error",
@@ -69,11 +68,19 @@ const PREFILTER_LITERALS: &[&str] = &[
     "---- ",
 ];
 
-/// tsd's and eslint's `✖`, searched apart from the other literals (see there).
-pub const RARE_LITERAL: &str = "✖";
+/// The crosses that mark a failed check (`✕` U+2715, `✖` U+2716, `✗` U+2717, `✘` U+2718),
+/// searched apart from the other literals (see there) by the two bytes they share in UTF-8,
+/// then their third.
+pub const RARE_LITERALS: [&str; 4] = ["✕", "✖", "✗", "✘"];
+const RARE_PREFIX: &[u8] = b"\xe2\x9c";
 
 static RARE_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
-    LazyLock::new(|| memchr::memmem::Finder::new(RARE_LITERAL.as_bytes()));
+    LazyLock::new(|| memchr::memmem::Finder::new(RARE_PREFIX));
+
+/// Is this where one of [`RARE_LITERALS`] starts?
+fn is_rare_literal_at(buf: &[u8], at: usize) -> bool {
+    matches!(buf.get(at + 2), Some(0x95..=0x98)) && buf[at..].starts_with(RARE_PREFIX)
+}
 
 /// How much a line that opens a failure block says about the failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -276,7 +283,7 @@ impl Shape {
 static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     let alternation: Vec<String> = PREFILTER_LITERALS
         .iter()
-        .chain(&[RARE_LITERAL])
+        .chain(&RARE_LITERALS)
         .map(|l| regex::escape(l))
         .collect();
     Regex::new(&alternation.join("|")).expect("prefilter literals are valid")
@@ -379,9 +386,17 @@ pub fn find_common_candidate(buf: &[u8], from: usize) -> Option<usize> {
     BUFFER_PREFILTER.find_at(buf, from).map(|m| m.start())
 }
 
-/// [`find_candidate`] for [`RARE_LITERAL`].
+/// [`find_candidate`] for [`RARE_LITERALS`]: other dingbats (a passing check's `✓`) share
+/// their first two bytes and are passed over.
 pub fn find_rare_candidate(buf: &[u8], from: usize) -> Option<usize> {
-    RARE_FINDER.find(buf.get(from..)?).map(|at| from + at)
+    let mut at = from;
+    loop {
+        at += RARE_FINDER.find(buf.get(at..)?)?;
+        if is_rare_literal_at(buf, at) {
+            return Some(at);
+        }
+        at += 1;
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,9 @@ pub struct BlockView {
     pub demoted: bool,
     /// Blocks of the same shape before this one.
     pub nth_of_shape: usize,
+    /// A failed test whose reason (its first fact, numbers aside) no earlier block of its
+    /// shape gave: a failure of its own, never "more of the same".
+    pub new_reason: bool,
     /// One of the last blocks the step ended on: never "more of the same".
     pub ended_step: bool,
     /// Opened by a cancel, a timeout or a kill.
@@ -138,7 +141,7 @@ pub fn priority(block: &BlockView, place: Place, noise: bool) -> u32 {
     let head_tier = match block.strength {
         _ if block.demoted => 9,
         Strength::Decisive | Strength::Ordinary
-            if block.nth_of_shape >= same_shape_first && !block.ended_step =>
+            if block.nth_of_shape >= same_shape_first && !block.ended_step && !block.new_reason =>
         {
             6
         }

@@ -4,11 +4,11 @@
 //! ([`rank`]) from its place in the block and the block's standing, and keeps the best; the
 //! excerpt carries the priorities, so the comment's tighter cut of it agrees.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::block;
 use super::candidates::{Block, Candidate, CandidateSet, Part};
-use super::patterns::{self, Strength};
+use super::patterns::{self, Strength, Subject};
 use super::{noise, rank, ExcerptLine, LineKind};
 
 /// The last blocks of a set that always rank as failures of their own, whatever came before.
@@ -229,6 +229,7 @@ fn block_views(blocks: &[Block]) -> Vec<rank::BlockView> {
         .map(|b| b.id)
         .collect();
     let mut of_shape: HashMap<u16, usize> = HashMap::new();
+    let mut reasons: HashSet<(u16, u64)> = HashSet::new();
     let mut views: Vec<rank::BlockView> = blocks
         .iter()
         .map(|b| {
@@ -238,6 +239,9 @@ fn block_views(blocks: &[Block]) -> Vec<rank::BlockView> {
                 subject: b.shape.subject,
                 demoted: b.demoted,
                 nth_of_shape: *nth,
+                new_reason: b.shape.subject == Subject::Test
+                    && !b.seen
+                    && reason(b).is_some_and(|print| reasons.insert((b.shape.id, print))),
                 ended_step: last.contains(&b.id),
                 interruption: patterns::is_interruption(b.head().text.as_bytes()),
                 bare: b.keys + b.body == 0,
@@ -262,6 +266,15 @@ fn block_views(blocks: &[Block]) -> Vec<rank::BlockView> {
         views[i].first_report = true;
     }
     views
+}
+
+/// A block's reason: its first fact, numbers and ids masked.
+fn reason(b: &Block) -> Option<u64> {
+    b.lines
+        .iter()
+        .filter(|c| c.part == Part::Key)
+        .min_by_key(|c| c.seq)
+        .map(|c| block::fingerprint(&c.text))
 }
 
 fn is_failure(text: &str) -> bool {

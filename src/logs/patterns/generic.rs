@@ -46,6 +46,11 @@ pub(super) const RULES: &[Rule] = &[
         Indented,
         Test,
     ),
+    // A cross that marks a failed check, as runners and checkers print one where a passing
+    // check gets its `✓` (`✕ parses an empty file (3 ms)`, `✗ lint`, `✖  3:1  message`);
+    // what it failed on is indented below it. A cross before a level (`✘ [ERROR] …`) is the
+    // level's line.
+    Rule::new(r"^\s*(?:✕|✖|✗|✘)\s+[^\s\[]", Decisive, Indented, Test),
     // A test framework's failed check: `Test Failed at file:line`, `Test failed: …`.
     Rule::new(r"\b[Tt]ests? (?:[Ff]ailed|FAILED)\b", Decisive, Indented, Test),
     // Totals that count failures (`6 failures`, `Found 3 errors in 2 files`, `Errors: 16`,

@@ -11,6 +11,6 @@ pub(super) const RULES: &[Rule] = &[
     // tsd, eslint's summary
     Rule::new(r"^\s*✖\s", Decisive, Line, Build),
     Rule::new(r"^\s*✖ \d+ problems? \(", Summary, Line, Build),
-    // esbuild
-    Rule::new(r"^\s*✘ ", Decisive, Indented, Build),
+    // esbuild: `✘ [ERROR] message`, then the location and its code frame.
+    Rule::new(r"^\s*✘ \[ERROR\]", Decisive, Indented, Build),
 ];

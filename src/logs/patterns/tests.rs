@@ -83,6 +83,9 @@ const SHOULD_MATCH: &[&str] = &[
     "Build Error at build/rules.txt:12 (message):",
     "lint: the script \"check\" failed with exit code 2",
     "/usr/local/bin/python3 -m pytest -x tests failed",
+    "  ✘ rejects an empty document",
+    "    ✕ parses an empty file (3 ms)",
+    "✗ lint (3 problems)",
     "venv/lib/site-packages/pkg-1.2.0.dev0+41.g9f3e2-py3.8.egg/pkg/core.py:88: ValueError",
 ];
 
@@ -101,7 +104,19 @@ const SHOULD_NOT_MATCH: &[&str] = &[
     "12 examples, 0 failures",
     "Tests: 8, Assertions: 8, Failures: 0.",
     "  Passed MyApp.Tests.ParserTests.Parses_empty_input [3 ms]",
+    "  ✓ rejects an empty document",
+    "  ✔ lint",
 ];
+
+#[test]
+fn the_crosses_are_found_past_other_dingbats() {
+    let buf = "✓ ok\n✔ ok\n✔\n  ✗ broken\n".as_bytes();
+    let at = find_rare_candidate(buf, 0).expect("the cross is found");
+    assert!(buf[at..].starts_with("✗".as_bytes()));
+    assert_eq!(find_rare_candidate(buf, at + 1), None);
+    // A buffer that ends inside a dingbat's bytes.
+    assert_eq!(find_rare_candidate(&buf[..2], 0), None);
+}
 
 #[test]
 fn known_shapes_match() {

@@ -6,6 +6,7 @@ fn view(strength: Strength) -> BlockView {
         subject: Subject::Build,
         demoted: false,
         nth_of_shape: 0,
+        new_reason: false,
         ended_step: false,
         interruption: false,
         bare: false,
@@ -78,6 +79,25 @@ fn more_of_the_same_ranks_below_the_first_of_a_shape() {
     };
     assert_eq!(tier(priority(&later, Place::Head, false)), 6);
     assert_eq!(tier(priority(&later, Place::Key(1), false)), 7);
+    // A failed test past the first of its shape that failed for a reason of its own.
+    let distinct = BlockView {
+        subject: Subject::Test,
+        nth_of_shape: SAME_SHAPE_FIRST_TESTS,
+        new_reason: true,
+        ..view(Strength::Decisive)
+    };
+    assert_eq!(tier(priority(&distinct, Place::Head, false)), 0);
+    assert_eq!(
+        tier(priority(
+            &BlockView {
+                new_reason: false,
+                ..distinct
+            },
+            Place::Head,
+            false
+        )),
+        6
+    );
 }
 
 #[test]

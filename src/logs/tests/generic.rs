@@ -144,6 +144,74 @@ fn wrapped_lines_are_read_by_their_message() {
     }
 }
 
+/// A runner that marks each failed test with a cross and frames its reason below: the test's
+/// name heads the failure, the frame's drawing says nothing, and two suites' tests of one
+/// name that fail for different reasons are two failures, both reasons shown.
+#[test]
+fn a_crossed_test_heads_its_reason_and_same_names_stay_apart() {
+    let failed = |name: &'static str, why: &'static str, at: &'static str| {
+        [name, "   ┐", why, "   │", at, "   ┴"]
+    };
+    let mut lines = vec!["Reader"];
+    lines.extend(failed(
+        " ✘ reads json",
+        "   ├ RuntimeError: the cache is gone",
+        "   │ /app/tests/ReaderTest.php:18",
+    ));
+    lines.extend(failed(
+        " ✘ reads yaml",
+        "   ├ RuntimeError: the cache is gone",
+        "   │ /app/tests/ReaderTest.php:25",
+    ));
+    lines.push("Writer");
+    lines.extend(failed(
+        " ✘ reads json",
+        "   ├ TypeError: write() expects a string",
+        "   │ /app/tests/WriterTest.php:9",
+    ));
+    lines.extend(["", "ERRORS!", "Tests: 9, Assertions: 7, Errors: 3."]);
+    let e = excerpt_of(&lines);
+    let cut = comment_cut(&e);
+    for want in [
+        " ✘ reads json",
+        "   ├ RuntimeError: the cache is gone",
+        "   ├ TypeError: write() expects a string",
+        "ERRORS!",
+    ] {
+        assert!(cut.contains(&want), "{want:?} in {cut:#?}");
+    }
+    assert!(!e
+        .lines
+        .iter()
+        .any(|l| l.text.trim() == "┐" || l.text.trim() == "┴"));
+}
+
+/// Past the first failed tests of one shape, a test that fails for a reason none of them
+/// gave is still a failure of its own: its name and reason come before more of the same.
+#[test]
+fn a_new_reason_is_never_more_of_the_same() {
+    let mut lines: Vec<String> = Vec::new();
+    for i in 1..=14 {
+        lines.push(format!("Sample {i}"));
+        lines.push("  ✗ parses".into());
+        lines.push("      ParseError: unexpected end of input".into());
+        if i == 10 {
+            lines.push("Index".into());
+            lines.push("  ✗ writes the index".into());
+            lines.push("      IOError: the disk is read-only".into());
+        }
+    }
+    lines.extend((0..8).map(|i| format!("  ✓ formats case {i}")));
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let e = excerpt_of(&refs);
+    assert_has(
+        &e,
+        &["  ✗ writes the index", "IOError: the disk is read-only"],
+    );
+    // In the comment's cut, at least the distinct failure's name.
+    assert!(comment_cut(&e).contains(&"  ✗ writes the index"));
+}
+
 /// One problem among many lines that say all is well: it is the one shown.
 #[test]
 fn the_one_line_that_differs_in_a_list_of_passing_ones() {
