@@ -1,8 +1,12 @@
 //! The verdict of one failed job, from the facts the app gathered (pure).
 
+use outside::{
+    cause_quoted, infrastructure_cause, infrastructure_verdict, outside_verdict, runner_level_cause,
+};
+
 use super::change::{self, ChangeHit};
-use super::infrastructure::{self, InfrastructureCause, Nature};
-use super::lines::{capitalised, loosely, masked, quote, quote_around, without_error_tag};
+use super::infrastructure::Nature;
+use super::lines::{loosely, masked, quote, without_error_tag};
 use super::{ActionKind, Diagnosis, DiagnosisKind, NextAction};
 use crate::digest::AnnotationView;
 use crate::logs::patterns::is_generic_exit_error;
@@ -93,29 +97,14 @@ pub fn first_failure_line(lines: &[ExcerptLine]) -> Option<&ExcerptLine> {
 /// down mid-job is reported as cancelled); a job someone or `cancel-in-progress` stopped has
 /// nothing to diagnose.
 pub fn decide_cancelled(job: &JobFacts, run: &RunRef) -> Option<Diagnosis> {
-    runner_level_cause(job).map(|found| infrastructure_verdict(&found, run))
-}
-
-/// A runner-level cause on a failure line of the excerpt or the lines of the failure itself
-/// (not a test's captured output shown as context elsewhere), or in an annotation.
-fn runner_level_cause(job: &JobFacts) -> Option<InfrastructureCause> {
-    let failures = job
-        .lines
-        .iter()
-        .filter(|l| matches!(l.kind, LineKind::Error | LineKind::Match))
-        .map(|l| l.text.as_str());
-    let notes = job.annotations.iter().map(|a| a.message.as_str());
-    failures
-        .chain(failure_lines(job))
-        .chain(notes)
-        .find_map(infrastructure::runner_level)
+    runner_level_cause(job).map(|found| outside_verdict(job, &found, run))
 }
 
 /// The verdict of one failed job.
 pub fn decide(job: &JobFacts, base: &BaseComparison, run: &RunRef) -> Diagnosis {
     let outside = infrastructure_cause(job);
     if let Some(found) = outside.as_ref().filter(|f| f.nature != Nature::Limit) {
-        return infrastructure_verdict(found, run);
+        return outside_verdict(job, found, run);
     }
     if job.passed_in_another_attempt {
         let evidence = format!(
@@ -290,74 +279,6 @@ fn compare(job: &JobFacts, base_run: &str, branch: &str, base_job: &BaseJob) -> 
     )
 }
 
-fn infrastructure_verdict(found: &InfrastructureCause, run: &RunRef) -> Diagnosis {
-    let mut next = rerun(run);
-    if found.nature == Nature::RateLimit {
-        next.text = "Re-run the failed jobs once the rate limit resets".into();
-    }
-    verdict(
-        DiagnosisKind::Infrastructure,
-        "infrastructure",
-        cause_quoted(found),
-        next,
-    )
-}
-
-/// `The machine ran out of disk space: “…No space left on device”`.
-fn cause_quoted(found: &InfrastructureCause) -> String {
-    format!(
-        "{}: “{}”",
-        capitalised(found.cause),
-        quote_around(&found.line, found.at.clone())
-    )
-}
-
-/// Lines after the first failure line that still belong to it (`error: failed to download`,
-/// `Caused by:` and the resolver's message, a client's error code and its words).
-const CAUSE_LINES: u64 = 8;
-
-/// A cause outside the code: a runner-level line among the failure lines or in the
-/// annotations, a failed download only as the failure itself ([`failure_lines`], else the
-/// first annotation; see [`infrastructure`]).
-fn infrastructure_cause(job: &JobFacts) -> Option<InfrastructureCause> {
-    if let Some(found) = runner_level_cause(job) {
-        return Some(found);
-    }
-    if let Some(found) = infrastructure::failed_download_in(&failure_lines(job)) {
-        return Some(found);
-    }
-    job.annotations
-        .iter()
-        .map(|a| a.message.as_str())
-        .find(|m| !is_generic_exit_error(m.as_bytes()))
-        .and_then(|note| infrastructure::failed_download_in(&[note]))
-}
-
-/// The lines of the failure itself: the first failure line and the lines of its cause, or,
-/// when no line is recognised as a failure, the last lines before the step's exit.
-fn failure_lines<'a>(job: &JobFacts<'a>) -> Vec<&'a str> {
-    match first_failure_line(job.lines) {
-        Some(first) => {
-            let cause = first.line_number..=first.line_number + CAUSE_LINES;
-            job.lines
-                .iter()
-                .filter(|l| cause.contains(&l.line_number))
-                .map(|l| l.text.as_str())
-                .collect()
-        }
-        None => {
-            let before_exit: Vec<&str> = job
-                .lines
-                .iter()
-                .map(|l| l.text.as_str())
-                .filter(|text| !is_generic_exit_error(without_error_tag(text).as_bytes()))
-                .collect();
-            let from = before_exit.len().saturating_sub(CAUSE_LINES as usize + 1);
-            before_exit[from..].to_vec()
-        }
-    }
-}
-
 fn unknown(job: &JobFacts, evidence: String) -> Diagnosis {
     let evidence = match job.in_change {
         Some(hit) => format!(
@@ -437,5 +358,6 @@ fn first_location(lines: &[ExcerptLine]) -> Option<String> {
     })
 }
 
+mod outside;
 #[cfg(test)]
 mod tests;

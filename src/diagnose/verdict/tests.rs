@@ -311,13 +311,22 @@ fn what_the_base_branch_cannot_tell_is_unknown() {
 
 #[test]
 fn the_runner_or_the_network_outweighs_the_base_branch() {
-    let mut lines = compile_error();
-    lines.push(line(
+    let shutdown = line(
         40,
         LineKind::Error,
-        800,
+        0,
         "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped.",
-    ));
+    );
+    let lines = vec![
+        line(12, LineKind::Context, 9 << 24, "test parse::tabs ... ok"),
+        line(
+            39,
+            LineKind::Error,
+            1 << 24,
+            "##[error]Process completed with exit code 143.",
+        ),
+        shutdown.clone(),
+    ];
     let d = against(&lines, Some(base("success", "", None)));
     assert_eq!(d.kind, DiagnosisKind::Infrastructure);
     assert!(
@@ -359,6 +368,36 @@ fn the_runner_or_the_network_outweighs_the_base_branch() {
         line(20, LineKind::Match, 3, "npm ERR! code ECONNRESET"),
     ];
     assert_eq!(against(&later, None).kind, DiagnosisKind::Unknown);
+}
+
+/// Tests that failed before the runner shut down fail again on a re-run: the shutdown is
+/// named, and no re-run is advised.
+#[test]
+fn a_failure_before_the_runner_stopped_is_not_the_runners() {
+    let shutdown = "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped.";
+    let mut lines = compile_error();
+    lines.push(line(40, LineKind::Error, 0, shutdown));
+    let d = against(&lines, Some(base("success", "", None)));
+    assert_eq!(d.kind, DiagnosisKind::Unknown, "{}", d.evidence);
+    assert!(
+        d.evidence
+            .starts_with("The runner received a shutdown signal: “")
+            && d.evidence
+                .contains("but “error[E0308]: mismatched types” had failed before it"),
+        "{}",
+        d.evidence
+    );
+    assert_ne!(d.next_action.kind, ActionKind::Rerun);
+    // So for a job the shutdown cancelled.
+    let d = decide_cancelled(&facts(&lines), &RUN).expect("a verdict");
+    assert_eq!(d.kind, DiagnosisKind::Unknown);
+    // What the stop itself printed first (a kill, a termination) is no failure of the job's.
+    let stopped = vec![
+        line(38, LineKind::Match, 0, "Killed"),
+        line(40, LineKind::Error, 0, shutdown),
+    ];
+    let d = decide_cancelled(&facts(&stopped), &RUN).expect("a verdict");
+    assert_eq!(d.kind, DiagnosisKind::Infrastructure);
 }
 
 #[test]
