@@ -374,7 +374,7 @@ impl State {
             let role = match (role, line.at) {
                 (Role::Plain, Some(o))
                     if !self.hits.any_in(chunk, o, o + body.len())
-                        && !patterns::is_numbered_entry(body) =>
+                        && !patterns::is_found_alone(body) =>
                 {
                     Role::NoHit
                 }

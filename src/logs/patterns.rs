@@ -309,7 +309,7 @@ pub fn is_error_shape(text: &[u8]) -> bool {
 
 /// The shape of a line (sanitized text), if it has one.
 pub fn classify(text: &[u8]) -> Option<Shape> {
-    if !(text.starts_with(b"E   ") || is_numbered_entry(text) || PREFILTER.is_match(text)) {
+    if !(text.starts_with(b"E   ") || is_found_alone(text) || PREFILTER.is_match(text)) {
         return None;
     }
     let message = message(text);
@@ -350,8 +350,19 @@ fn is_console_header(text: &[u8]) -> bool {
     t.starts_with("● Console".as_bytes())
 }
 
-/// A numbered entry (`  1) name`): no literal finds it (`) ` in the prefilter would slow the
-/// search of every chunk), so it is checked on its own, at a few bytes' cost.
+/// Shapes no prefilter literal finds, checked line by line at a few bytes' cost: a numbered
+/// entry and a one-letter level (as literals, `) ` and `e: ` would slow the search of every
+/// chunk).
+pub fn is_found_alone(text: &[u8]) -> bool {
+    is_numbered_entry(text) || is_level_letter(text)
+}
+
+/// A one-letter error level at the margin (`e: file.kt:3:5 message`, `E: Unable to …`).
+fn is_level_letter(text: &[u8]) -> bool {
+    text.starts_with(b"e: ") || text.starts_with(b"E: ")
+}
+
+/// A numbered entry (`  1) name`), see [`is_found_alone`].
 pub fn is_numbered_entry(text: &[u8]) -> bool {
     let t = text.trim_ascii_start();
     let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -364,9 +375,7 @@ pub fn is_numbered_entry(text: &[u8]) -> bool {
 /// The prefilter alone, on raw bytes that may still hold escape sequences
 /// (`E   ` may follow a colour code, so it is searched anywhere).
 pub fn may_be_error_shape(raw: &[u8]) -> bool {
-    PREFILTER.is_match(raw)
-        || memchr::memmem::find(raw, b"E   ").is_some()
-        || is_numbered_entry(raw)
+    PREFILTER.is_match(raw) || memchr::memmem::find(raw, b"E   ").is_some() || is_found_alone(raw)
 }
 
 /// Where the next prefilter literal (or `E   `) starts in `buf`, at or after

@@ -14,6 +14,9 @@ pub(super) const RULES: &[Rule] = &[
     // A program's own error line, `error: …` or `error[CODE]: …` at the margin: GNU's coding
     // standards' `program: error: message`, and every compiler that copied it.
     Rule::new(r"^(?:error|ERROR)(?:\[[\w-]{1,16}\])?: ", Decisive, Indented, Build),
+    // A one-letter error level at the margin, as compilers and package tools abbreviate it
+    // (`e: file:///src/App.kt:12:5 Unresolved reference: x`, `E: Unable to locate package x`).
+    Rule::new(r"^[eE]: \S", Decisive, Line, Build),
     // The GNU diagnostic format, `file:line:col: error: message`.
     Rule::new(
         r"\S: (?:fatal )?error(?:\[[\w-]{1,16}\])?: |^fatal error: ",

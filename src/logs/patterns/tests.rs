@@ -83,6 +83,8 @@ const SHOULD_MATCH: &[&str] = &[
     "Build Error at build/rules.txt:12 (message):",
     "lint: the script \"check\" failed with exit code 2",
     "/usr/local/bin/python3 -m pytest -x tests failed",
+    "e: file:///home/runner/work/app/src/Main.kt:12:5 Unresolved reference: parse",
+    "E: Unable to locate package libfoo-dev",
     "  ✘ rejects an empty document",
     "    ✕ parses an empty file (3 ms)",
     "✗ lint (3 problems)",
@@ -105,6 +107,8 @@ const SHOULD_NOT_MATCH: &[&str] = &[
     "Tests: 8, Assertions: 8, Failures: 0.",
     "  Passed MyApp.Tests.ParserTests.Parses_empty_input [3 ms]",
     "  ✓ rejects an empty document",
+    "TYPE: e: is a drive",
+    "  e: not at the margin",
     "  ✔ lint",
 ];
 
@@ -143,7 +147,7 @@ fn prefilter_never_hides_a_shape() {
         if all.set.is_match(line.as_bytes()) {
             assert!(
                 line.starts_with("E   ")
-                    || is_numbered_entry(line.as_bytes())
+                    || is_found_alone(line.as_bytes())
                     || PREFILTER.is_match(line.as_bytes()),
                 "{line:?}"
             );
@@ -170,8 +174,8 @@ fn buffer_prefilter_finds_every_line_that_could_be_a_hit() {
     ];
     for line in SHOULD_MATCH.iter().chain(SHOULD_NOT_MATCH).chain(&tricky) {
         let raw = line.as_bytes();
-        // Numbered entries are checked line by line, not searched for (see there).
-        let could_hit = (may_be_error_shape(raw) || is_error_shape(raw)) && !is_numbered_entry(raw);
+        // Shapes found alone are checked line by line, not searched for (see there).
+        let could_hit = (may_be_error_shape(raw) || is_error_shape(raw)) && !is_found_alone(raw);
         // Inside a buffer: the search from the line's start stays in it.
         let buf = [b"noise\n", raw, b"\nmore"].concat();
         let found = find_candidate(&buf, 6).is_some_and(|at| at < 6 + raw.len());
