@@ -275,6 +275,9 @@ pub fn compared(priority: u32, novelty: Novelty) -> u32 {
     }
 }
 
+/// Where summaries of failures reported above rank (`test result: FAILED`, `6 failures`).
+const SUMMARY_TIER: u32 = 3;
+
 /// Where the head of a decisive failure that a passing run printed too ranks.
 const OLD_FAILURE_TIER: u32 = 6;
 
@@ -322,8 +325,29 @@ pub fn keep_most_informative(lines: &[ExcerptLine], max: usize) -> Vec<usize> {
         }
         kept.push(i);
     }
+    keep_a_summary(lines, max, &mut kept);
     kept.sort_unstable();
     kept
+}
+
+/// A cut this long or longer that is full keeps a summary of the failures.
+const SUMMARY_ROOM: usize = 8;
+
+/// A full cut keeps the summary of the failures (`254 examples, 6 failures`, `Tests: 16,
+/// Errors: 16.`) over its least fact, unless all it holds are failures' first lines: the
+/// count says how much more failed than the cut shows. `kept` is in priority order.
+fn keep_a_summary(lines: &[ExcerptLine], max: usize, kept: &mut [usize]) {
+    let is_summary = |i: usize| tier(lines[i].priority) == SUMMARY_TIER;
+    if kept.len() < max.max(SUMMARY_ROOM) || kept.iter().any(|&i| is_summary(i)) {
+        return;
+    }
+    let Some(&least) = kept.last() else { return };
+    let summary = (0..lines.len())
+        .filter(|&i| is_summary(i) && !lines[i].in_passing_log)
+        .min_by_key(|&i| (lines[i].priority, i));
+    if let Some(summary) = summary.filter(|_| tier(lines[least].priority) > 0) {
+        *kept.last_mut().expect("a full cut") = summary;
+    }
 }
 
 #[cfg(test)]

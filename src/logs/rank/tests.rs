@@ -225,3 +225,28 @@ fn a_status_line_follows_the_reports_and_the_first_report_speaks_first() {
     // Every report's first line still comes before them.
     assert!(priority(&first, Place::Head, false) < priority(&first, reason, false));
 }
+
+/// A full comment-sized cut keeps the totals over its least fact, never over a failure's
+/// first line, and a short cut keeps its room for the failures.
+#[test]
+fn a_full_cut_keeps_the_summary_of_the_failures() {
+    let failure = |n: u64| line(n, tiered(0, 0), "FAIL");
+    let fact = |n: u64| line(n, tiered(2, n), "fact");
+    let totals = line(99, tiered(SUMMARY_TIER, 0), "254 examples, 6 failures");
+    let mut lines: Vec<ExcerptLine> = (1..=4).map(failure).collect();
+    lines.extend((10..=20).map(fact));
+    lines.push(totals.clone());
+    let cut = kept(&lines, 12);
+    assert_eq!(cut.len(), 12);
+    assert!(cut.contains(&"254 examples, 6 failures"), "{cut:?}");
+    assert_eq!(cut.iter().filter(|t| **t == "FAIL").count(), 4);
+    // Twelve failures' first lines leave no room for it.
+    let mut failures: Vec<ExcerptLine> = (1..=12).map(failure).collect();
+    failures.push(totals.clone());
+    assert!(!kept(&failures, 12).contains(&"254 examples, 6 failures"));
+    // Nor does a cut shorter than a comment's.
+    let mut short: Vec<ExcerptLine> = (1..=2).map(failure).collect();
+    short.extend((10..=12).map(fact));
+    short.push(totals);
+    assert!(!kept(&short, 5).contains(&"254 examples, 6 failures"));
+}
