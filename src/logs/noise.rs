@@ -22,6 +22,7 @@ pub fn is_noise(text: &str) -> bool {
         || is_drawing(text)
         || is_pass(text)
         || (tag != Tag::None && rest.is_empty())
+        || is_advice(rest)
         || (tools && BOILERPLATE.iter().any(|b| rest.starts_with(b)))
         || rest.bytes().all(|b| b"-=*_~# ".contains(&b))
         || (tag == Tag::Npm && (rest.contains("/_logs/") || is_npm_location(rest)))
@@ -65,29 +66,50 @@ fn is_npm_exit(rest: &str) -> bool {
             .any(|p| rest.strip_prefix(p).is_some_and(number))
 }
 
-/// Lines common tools print around every failure that tell the reader nothing new.
+/// Lines one tool prints around every failure that tell the reader nothing new.
 const BOILERPLATE: &[&str] = &[
-    "A complete log of this run can be found in",
     "This is probably not a problem with npm",
     "Failed at the ",
-    "-> [Help 1]",
-    "[Help 1]",
-    "To see the full stack trace of the errors",
-    "Re-run Maven using the -X switch",
-    "For more information about the errors and possible solutions",
     "After correcting the problems, you can resume the build",
-    "> Run with --stacktrace",
-    "> Run with --info or --debug",
-    "> Run with --scan",
-    "> Get more help at",
-    "* Try:",
-    "* Get more help at",
-    "note: run with `RUST_BACKTRACE=1`",
     "Run in verbose mode to see all warnings",
     "Test failed.  See above for more details.",
     "mvn <args> -rf ",
-    "Please refer to ",
 ];
+
+/// How advice begins: how to learn more or to run again, after a failure it does not describe.
+const ADVICE: &[&str] = &[
+    "run with ",
+    "re-run ",
+    "rerun ",
+    "try:",
+    "get more help",
+    "for more information",
+    "for more details",
+    "for a full report",
+    "see above for",
+    "a complete log of",
+    "to see the full",
+    "please refer to ",
+    "[help 1]",
+];
+
+/// Advice a tool prints after a failure (`> Run with --stacktrace option …`, `Re-run Maven
+/// using the -X switch …`, `For more information …`, `* Try:`, `A complete log of this run
+/// can be found in:`, `note: run with RUST_BACKTRACE=1 …`): it says nothing of what failed.
+/// The phrasing is a convention of English, not of one tool; a list marker, an arrow and a
+/// `note:`/`hint:` label before it are looked through.
+fn is_advice(rest: &str) -> bool {
+    let words = rest.trim_start_matches(['>', '*', '-', ' ']);
+    let words = ["note: ", "hint: ", "help: "]
+        .iter()
+        .find_map(|label| words.strip_prefix(label))
+        .unwrap_or(words);
+    ADVICE.iter().any(|advice| {
+        words
+            .get(..advice.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(advice))
+    })
+}
 
 /// A line that reports passing work: a passing test or suite. The status words and check
 /// marks are generic; libtest's, go test's and Surefire's own lines are their formats.
@@ -164,6 +186,10 @@ mod tests {
             "Thread 0x00007f90b4639700 (most recent call first):",
             "npm error Lifecycle script `test` failed with error:",
             "> Run with --stacktrace option to get the stack trace.",
+            "[ERROR] Re-run the build using the -X switch to enable full debug logging.",
+            "For more information about the errors, see the report above.",
+            "hint: run with --verbose for the full trace",
+            "* Try:",
             "web-1  |    ┐",
             "  │",
             "┴",
@@ -172,6 +198,8 @@ mod tests {
         }
         for line in [
             "> husky",
+            "Running with 4 workers",
+            "error: for more than 3 retries the server gave up",
             "web-1  |    │ /app/tests/ConfigTest.php:18",
             "a | b",
             "npm ERR! code ELIFECYCLE",
