@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use regex::RegexSet;
+use regex::{Regex, RegexSet};
 
 use super::patterns::{Mode, Shape, Strength};
 
@@ -267,6 +267,11 @@ static DETAILS: LazyLock<RegexSet> = LazyLock::new(|| {
     .expect("detail shapes are valid regexes")
 });
 
+static SPACED_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[\w./\\+@~-]+\.\w{1,5} \d+:\d+(?:\s|$)")
+        .expect("the spaced location regex is valid")
+});
+
 /// Which way a stack trace runs, read off one of its frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Frame {
@@ -336,6 +341,14 @@ pub fn is_workspace_path(text: &str) -> bool {
 /// no pick: its last frames stand next to the exception line.) Frames are counted per
 /// section of the block, so each thread of a crash dump, each `Caused by:`, has its own.
 pub fn is_detail(text: &str, frames: &mut FramesSeen) -> bool {
+    // A location with its line and column after a space, as stylesheet and template
+    // compilers print it below a code frame (`src/app/x.scss 7:1  root stylesheet`), then the
+    // files that imported it: the first is where the error is.
+    if SPACED_LOCATION.is_match(text) {
+        let first = !frames.any;
+        frames.any = true;
+        return first;
+    }
     match frame_of(text) {
         Some(_) if frames.muted => false,
         Some(kind @ (Frame::NewestFirst | Frame::Dump)) => {

@@ -228,13 +228,17 @@ fn details_are_the_facts_of_a_block() {
         "        parse_test.go:31: got \"\", want \"x\"",
         "    +   \"useVictoryProviderSync\",",
         "tests/test_parse.py:4: AssertionError",
+        "   src/styles/theme.scss 12:3  root stylesheet",
     ] {
         assert!(is_detail(line, &mut FramesSeen::default()), "{line:?}");
     }
-    assert!(!is_detail(
-        "    def test_parse():",
-        &mut FramesSeen::default()
-    ));
+    for line in ["    def test_parse():", "Downloaded lodash.js 4.17.21"] {
+        assert!(!is_detail(line, &mut FramesSeen::default()), "{line:?}");
+    }
+    // Of the files a stylesheet's error went through, the first is where it is.
+    let mut seen = FramesSeen::default();
+    assert!(is_detail("  src/theme.scss 12:3  @forward", &mut seen));
+    assert!(!is_detail("  src/app.scss 4:1  root stylesheet", &mut seen));
 }
 
 #[test]
