@@ -46,6 +46,18 @@ fn ranked(n: u64, text: &str, kind: LineKind, priority: u32) -> ExcerptLine {
     }
 }
 
+/// The excerpt of step 2, `Run tests`, of a 10-line log.
+fn run_tests_excerpt(lines: Vec<ExcerptLine>) -> JobExcerpt {
+    JobExcerpt {
+        step_number: Some(2),
+        step_name: Some("Run tests".into()),
+        lines,
+        omitted_lines: 0,
+        total_lines: 10,
+        compared: None,
+    }
+}
+
 fn build(jobs: Vec<Job>, excerpts: HashMap<u64, Result<JobExcerpt, LogUnavailable>>) -> Digest {
     Digest::build(RunData {
         run: run_info(),
@@ -185,19 +197,12 @@ fn only_cancelled_is_cancelled_and_all_green_is_success() {
 
 #[test]
 fn capping_excerpts_keeps_the_best_ranked_in_log_order() {
-    let excerpt = JobExcerpt {
-        step_number: Some(2),
-        step_name: Some("Run tests".into()),
-        lines: vec![
-            ranked(1, "ctx", LineKind::Context, 7 << 24),
-            ranked(2, "boom", LineKind::Error, 0),
-            ranked(3, "tail", LineKind::Tail, 8 << 24),
-            ranked(4, "assert", LineKind::Match, 2 << 24),
-        ],
-        omitted_lines: 0,
-        total_lines: 10,
-        compared: None,
-    };
+    let excerpt = run_tests_excerpt(vec![
+        ranked(1, "ctx", LineKind::Context, 7 << 24),
+        ranked(2, "boom", LineKind::Error, 0),
+        ranked(3, "tail", LineKind::Tail, 8 << 24),
+        ranked(4, "assert", LineKind::Match, 2 << 24),
+    ]);
     let mut digest = build(
         vec![job(1, "a", "failure")],
         HashMap::from([(1, Ok(excerpt))]),
@@ -214,21 +219,14 @@ fn capping_excerpts_keeps_the_best_ranked_in_log_order() {
 #[test]
 fn an_excerpt_that_fits_is_cut_the_same_way() {
     let tail = |n: u64, from_end: u32| ranked(n, "tail", LineKind::Tail, 8 << 24 | from_end);
-    let excerpt = JobExcerpt {
-        step_number: Some(2),
-        step_name: Some("Run tests".into()),
-        lines: vec![
-            tail(1, 5),
-            tail(2, 4),
-            ranked(3, "error: boom", LineKind::Match, 0),
-            ranked(4, "  at lib.c:3", LineKind::Context, 2 << 24),
-            tail(5, 2),
-            tail(6, 1),
-        ],
-        omitted_lines: 0,
-        total_lines: 10,
-        compared: None,
-    };
+    let excerpt = run_tests_excerpt(vec![
+        tail(1, 5),
+        tail(2, 4),
+        ranked(3, "error: boom", LineKind::Match, 0),
+        ranked(4, "  at lib.c:3", LineKind::Context, 2 << 24),
+        tail(5, 2),
+        tail(6, 1),
+    ]);
     let mut digest = build(
         vec![job(1, "a", "failure")],
         HashMap::from([(1, Ok(excerpt))]),
